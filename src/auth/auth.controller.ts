@@ -1,0 +1,117 @@
+import {
+  Body,
+  Controller,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiAuthenticated } from '../common/decorators/api-authenticated.decorator';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import type { Principal } from '../common/principal';
+import { LoginRateLimit } from '../common/throttler/app-throttler.guard';
+import { UserDto } from '../users/dto/user.dto';
+import type { User } from '../users/user.entity';
+import { AuthService } from './auth.service';
+import { LoginDto } from './dto/login.dto';
+import { RefreshDto } from './dto/refresh.dto';
+import { RegisterDto } from './dto/register.dto';
+import { TokensDto } from './dto/tokens.dto';
+import { LocalAuthGuard } from './local-auth.guard';
+
+@ApiTags('auth')
+@ApiTooManyRequestsResponse({
+  type: ErrorResponseDto,
+  description: 'rate_limited (see Retry-After)',
+})
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'Create an account' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'validation_failed or weak_password (with `rule`)',
+  })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'email_taken' })
+  register(@Body() body: RegisterDto): Promise<UserDto> {
+    return this.auth.register(body);
+  }
+
+  @Public()
+  @LoginRateLimit()
+  @UseGuards(LocalAuthGuard)
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({ summary: 'Log in with email and password; opens a session' })
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: TokensDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'validation_failed' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'invalid_credentials' })
+  login(@Req() request: FastifyRequest & { user: User }): Promise<TokensDto> {
+    return this.auth.issueSession(request.user, {
+      userAgent: request.headers['user-agent'] ?? null,
+      ip: request.ip,
+    });
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'Exchange a refresh token for new tokens (the old refresh token is consumed)',
+  })
+  @ApiOkResponse({ type: TokensDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'validation_failed' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description:
+      'invalid_refresh_token, refresh_token_expired, refresh_token_reused or session_revoked',
+  })
+  refresh(@Body() body: RefreshDto): Promise<TokensDto> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @ApiAuthenticated()
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Revoke the caller's session (its refresh and access tokens)" })
+  @ApiNoContentResponse({ description: 'Logged out' })
+  logout(@CurrentUser() principal: Principal): Promise<void> {
+    return this.auth.logout(principal);
+  }
+
+  @ApiAuthenticated()
+  @Post('logout-all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Revoke every session of the caller' })
+  @ApiNoContentResponse({ description: 'Every session revoked' })
+  logoutAll(@CurrentUser() principal: Principal): Promise<void> {
+    return this.auth.logoutAll(principal);
+  }
+}

@@ -1,0 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from the last login or refresh' })
+  @MaxLength(512)
+  @IsNotEmpty()
+  @IsString()
+  refreshToken!: string;
+}

@@ -1,0 +1,41 @@
+import { ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { AppException } from '../errors/app.exception';
+import { ErrorCode } from '../errors/error-code';
+
+export const LOGIN_THROTTLER = 'login';
+const LOGIN_RATE_LIMITED_KEY = 'portcullis:loginRateLimited';
+
+/** Puts a route under the stricter login limit (LOGIN_THROTTLE_LIMIT per client per minute) as well. */
+export const LoginRateLimit = () => SetMetadata(LOGIN_RATE_LIMITED_KEY, true);
+
+export const isLoginRateLimited = (context: ExecutionContext): boolean =>
+  Reflect.getMetadata(LOGIN_RATE_LIMITED_KEY, context.getHandler()) === true;
+
+/**
+ * The global throttler. The default limit counts every request of a client, whatever the route; the login limit
+ * counts attempts per login route. The client is the socket's address, or the forwarded one when TRUST_PROXY
+ * allows it (fastify's request.ip).
+ */
+@Injectable()
+export class AppThrottlerGuard extends ThrottlerGuard {
+  protected override generateKey(context: ExecutionContext, tracker: string, name: string): string {
+    if (name === 'default') return `default:${tracker}`;
+    return `${name}:${context.getClass().name}.${context.getHandler().name}:${tracker}`;
+  }
+
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfter = Math.max(1, detail.timeToBlockExpire);
+    void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', retryAfter);
+    throw new AppException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      ErrorCode.RateLimited,
+      `too many requests; retry in ${retryAfter} s`,
+      { retryAfter },
+    );
+  }
+}

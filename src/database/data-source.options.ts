@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config';
+import { RefreshToken } from '../sessions/refresh-token.entity';
+import { Session } from '../sessions/session.entity';
+import { User } from '../users/user.entity';
+import { MIGRATIONS } from './migrations';
+
+export const ENTITIES = [User, Session, RefreshToken];
+
+/**
+ * The one definition of the database options, used by the application and by the TypeORM CLI (ormconfig.ts).
+ * Schema changes only happen through migrations.
+ */
+export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (database.kind === 'sqlite') {
+    return {
+      ...common,
+      type: 'sqlite',
+      database: database.path,
+      enableWAL: database.path !== ':memory:',
+      busyTimeout: 5000,
+    };
+  }
+  return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
+}

@@ -1,0 +1,5 @@
+import { CreateUsers1763798400000 } from './1763798400000-create-users';
+import { CreateSessions1763798500000 } from './1763798500000-create-sessions';
+
+/** Every migration, oldest first. A new migration is added here as well as in this folder. */
+export const MIGRATIONS = [CreateUsers1763798400000, CreateSessions1763798500000];

@@ -1,0 +1,51 @@
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import { Public } from '../common/decorators/public.decorator';
+import { ErrorResponseDto } from '../common/dto/error-response.dto';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  @Public()
+  @Get()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: the server runs and its database answers' })
+  @ApiOkResponse({
+    description: 'Healthy',
+    schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
+  })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'service_unavailable' })
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1500 }),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      throw new AppException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorCode.ServiceUnavailable,
+        'the database is unreachable',
+        { status: 'error', details: (error.getResponse() as { details?: unknown }).details },
+      );
+    }
+  }
+}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty' })],
+  controllers: [HealthController],
+})
+export class HealthModule {}

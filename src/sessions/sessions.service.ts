@@ -1,0 +1,201 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../config';
+import { Clock } from '../common/clock';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RevocationReason, Session } from './session.entity';
+import { SessionStatusCache } from './session-status.cache';
+import { SessionsRepository } from './sessions.repository';
+
+export interface SessionMetadata {
+  userAgent?: string | null;
+  ip?: string | null;
+}
+
+/** A session and the refresh token just issued for it (shown to the client once, never stored). */
+export interface IssuedRefreshToken {
+  session: Session;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+export const hashRefreshToken = (token: string): string =>
+  createHash('sha256').update(token).digest('hex');
+
+const unauthorized = (code: ErrorCode, message: string) =>
+  new AppException(HttpStatus.UNAUTHORIZED, code, message);
+
+/**
+ * Sessions (token families) and their rotating refresh tokens: open on login, rotate on refresh with reuse
+ * detection, revoke on logout. Also answers "is this session active?" for the access-token check.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+  private readonly settings: AppConfig['sessions'];
+  private readonly pendingStatus = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly statusCache: SessionStatusCache,
+    private readonly clock: Clock,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.settings = config.get('sessions', { infer: true });
+  }
+
+  async open(userId: string, metadata: SessionMetadata): Promise<IssuedRefreshToken> {
+    const now = this.clock.now();
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      userAgent: metadata.userAgent?.slice(0, 512) ?? null,
+      ip: metadata.ip?.slice(0, 64) ?? null,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: now + this.settings.maxAge * 1000,
+      revokedAt: null,
+      revokedReason: null,
+    };
+    await this.sessions.insert(session);
+    return this.issue(session, null, now);
+  }
+
+  /**
+   * Exchanges a refresh token for a new one in the same session. A token consumed earlier is accepted again only
+   * within the reuse grace and only if no later token of the session was consumed since; otherwise it is reuse:
+   * the whole session is revoked.
+   */
+  async rotate(presented: string): Promise<IssuedRefreshToken> {
+    const now = this.clock.now();
+    let token = await this.refreshTokens.findByHash(hashRefreshToken(presented));
+    if (!token) {
+      throw unauthorized(
+        ErrorCode.InvalidRefreshToken,
+        'the refresh token is not valid; log in again',
+      );
+    }
+    const session = await this.sessions.findById(token.sessionId);
+    if (!session) {
+      throw unauthorized(
+        ErrorCode.InvalidRefreshToken,
+        'the refresh token is not valid; log in again',
+      );
+    }
+    this.assertLive(session, now);
+
+    if (token.consumedAt === null) {
+      if (token.expiresAt <= now) {
+        throw unauthorized(
+          ErrorCode.RefreshTokenExpired,
+          'the refresh token expired after a period of inactivity; log in again',
+        );
+      }
+      if (await this.refreshTokens.consume(token.id, now))
+        return this.issue(session, token.id, now);
+      // Another request consumed it (or the session ended) between our read and our update: look again.
+      token = (await this.refreshTokens.findById(token.id))!;
+      this.assertLive((await this.sessions.findById(session.id))!, now);
+      if (token.consumedAt === null) {
+        throw unauthorized(
+          ErrorCode.RefreshTokenExpired,
+          'the refresh token expired; log in again',
+        );
+      }
+    }
+
+    const withinGrace = now - token.consumedAt <= this.settings.reuseGrace * 1000;
+    if (
+      this.settings.reuseGrace > 0 &&
+      withinGrace &&
+      !(await this.refreshTokens.wasSupersededSince(session.id, token.id, token.consumedAt))
+    ) {
+      return this.issue(session, token.id, now);
+    }
+    if (await this.revokeSession(session.id, 'refresh_token_reused')) {
+      this.logger.warn(
+        `refresh token reuse detected: session ${session.id} of user ${session.userId} revoked`,
+      );
+    }
+    throw unauthorized(
+      ErrorCode.RefreshTokenReused,
+      'this refresh token was already used; the session has been revoked for safety, log in again',
+    );
+  }
+
+  /** Revokes one session; its refresh tokens stop working at once, its access tokens within a second. */
+  async revoke(sessionId: string, reason: RevocationReason): Promise<boolean> {
+    return this.revokeSession(sessionId, reason);
+  }
+
+  async revokeAllForUser(userId: string, reason: RevocationReason): Promise<number> {
+    const count = await this.sessions.revokeAllForUser(userId, reason, this.clock.now());
+    this.statusCache.invalidateUser(userId);
+    return count;
+  }
+
+  /** Whether the session can still be used: not revoked and within its absolute lifetime. */
+  async isActive(sessionId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const cached = this.statusCache.get(sessionId, now);
+    if (cached !== undefined) return cached;
+    let pending = this.pendingStatus.get(sessionId);
+    if (!pending) {
+      pending = this.loadStatus(sessionId).finally(() => this.pendingStatus.delete(sessionId));
+      this.pendingStatus.set(sessionId, pending);
+    }
+    return pending;
+  }
+
+  private async loadStatus(sessionId: string): Promise<boolean> {
+    const generation = this.statusCache.begin();
+    const status = await this.sessions.findStatus(sessionId);
+    const now = this.clock.now();
+    const active = status !== null && status.revokedAt === null && status.expiresAt > now;
+    if (status) this.statusCache.set(sessionId, status.userId, active, now, generation);
+    return active;
+  }
+
+  private async revokeSession(sessionId: string, reason: RevocationReason): Promise<boolean> {
+    const revoked = await this.sessions.revoke(sessionId, reason, this.clock.now());
+    this.statusCache.invalidate(sessionId);
+    return revoked;
+  }
+
+  private assertLive(session: Session, now: number): void {
+    if (session.revokedAt !== null) {
+      throw unauthorized(ErrorCode.SessionRevoked, 'the session was revoked; log in again');
+    }
+    if (session.expiresAt <= now) {
+      throw unauthorized(
+        ErrorCode.RefreshTokenExpired,
+        'the session reached its maximum age; log in again',
+      );
+    }
+  }
+
+  private async issue(
+    session: Session,
+    parentId: string | null,
+    now: number,
+  ): Promise<IssuedRefreshToken> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const token: RefreshToken = {
+      id: randomUUID(),
+      sessionId: session.id,
+      tokenHash: hashRefreshToken(refreshToken),
+      parentId,
+      createdAt: now,
+      expiresAt: Math.min(now + this.settings.refreshTokenTtl * 1000, session.expiresAt),
+      consumedAt: null,
+    };
+    await this.refreshTokens.insert(token);
+    if (parentId !== null) await this.sessions.touch(session.id, now);
+    return { session, refreshToken, expiresAt: token.expiresAt };
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { SessionsService } from '../sessions/sessions.service';
+import { DEFAULT_ROLES, User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+/** Emails are one account whatever their case or surrounding spaces. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  name?: string | null;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create({ email, passwordHash, name }: NewUser): Promise<User> {
+    const now = this.clock.now();
+    const user: User = {
+      id: randomUUID(),
+      email: normalizeEmail(email),
+      name: name ?? null,
+      passwordHash,
+      roles: [...DEFAULT_ROLES],
+      emailVerified: false,
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if ((await this.users.insert(user)) === 'email_taken') {
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        ErrorCode.EmailTaken,
+        'an account with this email already exists; log in instead',
+      );
+    }
+    return user;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(normalizeEmail(email));
+  }
+
+  /** The caller's own record; a token whose user is gone is no longer valid. */
+  async getById(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) {
+      throw new AppException(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.InvalidToken,
+        'the user no longer exists',
+      );
+    }
+    return user;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.updatePasswordHash(id, passwordHash, this.clock.now());
+  }
+
+  /** Disables the account and revokes all of its sessions (and so its access tokens on this server). */
+  async disable(id: string): Promise<void> {
+    await this.users.setDisabled(id, true, this.clock.now());
+    await this.sessions.revokeAllForUser(id, 'user_disabled');
+  }
+}

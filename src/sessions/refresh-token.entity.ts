@@ -17,6 +17,7 @@ export class RefreshToken {
   tokenHash!: string;
 
   /** The token this one was rotated from; null for the first token of a session. */
+  @Index('ix_refresh_tokens_parent_id')
   @Column({ name: 'parent_id', type: 'varchar', length: 36, nullable: true })
   parentId!: string | null;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 
@@ -41,16 +41,15 @@ export class RefreshTokensRepository {
     return result.affected === 1;
   }
 
-  /** True when a token of the session other than this one was consumed after `consumedAt`. */
-  async wasSupersededSince(sessionId: string, id: string, consumedAt: number): Promise<boolean> {
-    const later = await this.tokens
-      .createQueryBuilder('t')
-      .select('t.id')
-      .where('t.session_id = :sessionId', { sessionId })
-      .andWhere('t.consumed_at > :consumedAt', { consumedAt })
-      .andWhere('t.id <> :id', { id })
-      .limit(1)
-      .getRawOne<{ t_id: string }>();
-    return later !== undefined;
+  /**
+   * True when a token rotated from this one has been consumed in turn: this token is then no longer the immediate
+   * predecessor of the session's current token.
+   */
+  async hasConsumedSuccessor(id: string): Promise<boolean> {
+    const successor = await this.tokens.findOne({
+      select: { id: true },
+      where: { parentId: id, consumedAt: Not(IsNull()) },
+    });
+    return successor !== null;
   }
 }

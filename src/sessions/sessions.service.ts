@@ -67,9 +67,9 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for a new one in the same session. A token consumed earlier is accepted again only
-   * within the reuse grace and only if no later token of the session was consumed since; otherwise it is reuse:
-   * the whole session is revoked.
+   * Exchanges a refresh token for a new one in the same session. A consumed token is accepted again only within
+   * the reuse grace and only while it is the immediate predecessor of the current token (none of its successors
+   * has been consumed); otherwise it is reuse, and the whole session is revoked.
    */
   async rotate(presented: string): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
@@ -113,7 +113,7 @@ export class SessionsService {
     if (
       this.settings.reuseGrace > 0 &&
       withinGrace &&
-      !(await this.refreshTokens.wasSupersededSince(session.id, token.id, token.consumedAt))
+      !(await this.refreshTokens.hasConsumedSuccessor(token.id))
     ) {
       return this.issue(session, token.id, now);
     }

@@ -3,7 +3,7 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class RefreshDto {
   @ApiProperty({ description: 'The refresh token from the last login or refresh' })
-  @MaxLength(512)
+  @MaxLength(4096)
   @IsNotEmpty()
   @IsString()
   refreshToken!: string;

@@ -54,6 +54,7 @@ export class CreateSessions1763798500000 implements MigrationInterface {
         ],
         indices: [
           new TableIndex({ name: 'ix_refresh_tokens_session_id', columnNames: ['session_id'] }),
+          new TableIndex({ name: 'ix_refresh_tokens_parent_id', columnNames: ['parent_id'] }),
           new TableIndex({
             name: 'uq_refresh_tokens_token_hash',
             columnNames: ['token_hash'],

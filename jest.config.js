@@ -7,6 +7,8 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
+      // TypeORM keeps its metadata on the global object; Jest's cleanup between files would only warn about it.
+      testEnvironmentOptions: { globalsCleanup: 'off' },
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform,
@@ -14,9 +16,19 @@ module.exports = {
     {
       displayName: 'e2e',
       testEnvironment: 'node',
+      // TypeORM keeps its metadata on the global object; Jest's cleanup between files would only warn about it.
+      testEnvironmentOptions: { globalsCleanup: 'off' },
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
+      transform,
+    },
+    {
+      displayName: 'browser',
+      testEnvironment: 'node',
+      testEnvironmentOptions: { globalsCleanup: 'off' },
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       transform,
     },
   ],

@@ -30,52 +30,52 @@ export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const
 export class EnvironmentVariables {
   @IsIn(NODE_ENVS) @trimmed() NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
-  @IsString() @MinLength(1) @trimmed() HOST = '0.0.0.0';
-  @IsInt() @Min(0) @Max(65535) @toInt() PORT = 3000;
+  @MinLength(1) @IsString() @trimmed() HOST = '0.0.0.0';
+  @Max(65535) @Min(0) @IsInt() @toInt() PORT = 3000;
 
   @IsString() @trimmed() DATA_DIR = 'data';
   @IsOptional()
-  @IsString()
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
     message:
       'DATABASE_URL must look like sqlite:<path>, sqlite::memory: or postgres://user@host:port/db',
   })
+  @IsString()
   @trimmed()
   DATABASE_URL?: string;
   @IsOptional()
-  @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
+  @IsString()
   @trimmed()
   REDIS_URL?: string;
 
-  @IsString() @MinLength(1) @trimmed() JWT_ISSUER = 'http://localhost:3000';
-  @IsString() @MinLength(1) @trimmed() JWT_AUDIENCE = 'portcullis';
+  @MinLength(1) @IsString() @trimmed() JWT_ISSUER = 'http://localhost:3000';
+  @MinLength(1) @IsString() @trimmed() JWT_AUDIENCE = 'portcullis';
   @IsOptional() @IsString() JWT_PRIVATE_KEY?: string;
   @IsOptional() @IsString() @trimmed() JWT_PRIVATE_KEY_FILE?: string;
 
-  @IsInt() @Min(30) @Max(86400) @toInt() ACCESS_TOKEN_TTL = 900;
-  @IsInt() @Min(60) @toInt() REFRESH_TOKEN_TTL = 2592000;
-  @IsInt() @Min(60) @toInt() SESSION_MAX_AGE = 7776000;
-  @IsInt() @Min(0) @Max(300) @toInt() REFRESH_REUSE_GRACE = 10;
+  @Max(86400) @Min(30) @IsInt() @toInt() ACCESS_TOKEN_TTL = 900;
+  @Min(60) @IsInt() @toInt() REFRESH_TOKEN_TTL = 2592000;
+  @Min(60) @IsInt() @toInt() SESSION_MAX_AGE = 7776000;
+  @Max(300) @Min(0) @IsInt() @toInt() REFRESH_REUSE_GRACE = 10;
 
-  @IsInt() @Min(1) @toInt() THROTTLE_LIMIT = 300;
-  @IsInt() @Min(1) @toInt() THROTTLE_TTL = 60;
-  @IsInt() @Min(1) @toInt() LOGIN_THROTTLE_LIMIT = 10;
-  @IsString()
+  @Min(1) @IsInt() @toInt() THROTTLE_LIMIT = 300;
+  @Min(1) @IsInt() @toInt() THROTTLE_TTL = 60;
+  @Min(1) @IsInt() @toInt() LOGIN_THROTTLE_LIMIT = 10;
   @Matches(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
     message:
       'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs',
   })
+  @IsString()
   @trimmed()
   TRUST_PROXY = 'false';
-  @IsInt() @Min(1024) @Max(10 * 1024 * 1024) @toInt() BODY_LIMIT = 16384;
+  @Max(10 * 1024 * 1024) @Min(1024) @IsInt() @toInt() BODY_LIMIT = 16384;
 
-  @IsInt() @Min(8) @Max(64) @toInt() PASSWORD_MIN_LENGTH = 8;
-  @IsInt() @Min(64) @Max(1024) @toInt() PASSWORD_MAX_LENGTH = 128;
-  @IsInt() @Min(8192) @Max(4194304) @toInt() ARGON2_MEMORY_COST = 19456;
-  @IsInt() @Min(1) @Max(20) @toInt() ARGON2_TIME_COST = 2;
-  @IsInt() @Min(1) @Max(16) @toInt() ARGON2_PARALLELISM = 1;
-  @IsInt() @Min(0) @Max(64) @toInt() ARGON2_MAX_CONCURRENCY = 0;
+  @Max(64) @Min(8) @IsInt() @toInt() PASSWORD_MIN_LENGTH = 8;
+  @Max(1024) @Min(64) @IsInt() @toInt() PASSWORD_MAX_LENGTH = 128;
+  @Max(4194304) @Min(8192) @IsInt() @toInt() ARGON2_MEMORY_COST = 19456;
+  @Max(20) @Min(1) @IsInt() @toInt() ARGON2_TIME_COST = 2;
+  @Max(16) @Min(1) @IsInt() @toInt() ARGON2_PARALLELISM = 1;
+  @Max(64) @Min(0) @IsInt() @toInt() ARGON2_MAX_CONCURRENCY = 0;
 
   @IsIn(LOG_LEVELS) @trimmed() LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
@@ -104,7 +104,7 @@ export function validateEnv(raw: Record<string, string | undefined>): Environmen
     if (value !== undefined && value !== '') present[name] = value;
   }
   const env = plainToInstance(EnvironmentVariables, present);
-  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: true });
+  const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors));
   return env;
 }

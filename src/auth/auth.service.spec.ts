@@ -1,0 +1,81 @@
+import type { SessionsService } from '../sessions/sessions.service';
+import type { User } from '../users/user.entity';
+import type { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import type { PasswordService } from './password.service';
+import type { TokenService } from './token.service';
+
+const userFactory = (overrides: Partial<User> = {}): User => ({
+  id: 'u1',
+  email: 'ada@example.com',
+  name: null,
+  passwordHash: '$argon2id$v=19$m=19456,p=1,t=2$salt$hash',
+  roles: ['user'],
+  emailVerified: false,
+  disabled: false,
+  createdAt: 0,
+  updatedAt: 0,
+  ...overrides,
+});
+
+function setup(user: User | null, check = { ok: true, needsRehash: false }) {
+  const users = {
+    findByEmail: jest.fn().mockResolvedValue(user),
+    updatePasswordHash: jest.fn().mockResolvedValue(undefined),
+  };
+  const passwords = {
+    verify: jest.fn().mockResolvedValue(check),
+    verifyAgainstDummy: jest.fn().mockResolvedValue(undefined),
+    hash: jest.fn().mockResolvedValue('new-hash'),
+  };
+  const sut = new AuthService(
+    users as unknown as UsersService,
+    passwords as unknown as PasswordService,
+    {} as SessionsService,
+    {} as TokenService,
+  );
+  return { sut, users, passwords };
+}
+
+describe(AuthService.name, () => {
+  describe('validateCredentials', () => {
+    it('spends one dummy verification on an unknown email, then answers invalid_credentials', async () => {
+      const { sut, passwords } = setup(null);
+      await expect(sut.validateCredentials('nobody@example.com', 'pw')).rejects.toMatchObject({
+        code: 'invalid_credentials',
+      });
+      expect(passwords.verifyAgainstDummy).toHaveBeenCalledTimes(1);
+      expect(passwords.verify).not.toHaveBeenCalled();
+    });
+
+    it('verifies the password of a disabled user, then answers the same invalid_credentials', async () => {
+      const { sut, passwords } = setup(userFactory({ disabled: true }));
+      await expect(sut.validateCredentials('ada@example.com', 'pw')).rejects.toMatchObject({
+        code: 'invalid_credentials',
+        message: 'email or password is incorrect',
+      });
+      expect(passwords.verify).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers invalid_credentials for a wrong password', async () => {
+      const { sut } = setup(userFactory(), { ok: false, needsRehash: false });
+      await expect(sut.validateCredentials('ada@example.com', 'pw')).rejects.toMatchObject({
+        code: 'invalid_credentials',
+      });
+    });
+
+    it('rehashes when the parameters changed', async () => {
+      const { sut, users } = setup(userFactory(), { ok: true, needsRehash: true });
+      await expect(sut.validateCredentials('ada@example.com', 'pw')).resolves.toMatchObject({
+        id: 'u1',
+      });
+      expect(users.updatePasswordHash).toHaveBeenCalledWith('u1', 'new-hash');
+    });
+
+    it('leaves a current hash alone', async () => {
+      const { sut, users } = setup(userFactory());
+      await sut.validateCredentials('ada@example.com', 'pw');
+      expect(users.updatePasswordHash).not.toHaveBeenCalled();
+    });
+  });
+});

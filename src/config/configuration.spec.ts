@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { buildConfig } from './configuration';
+import { ConfigValidationError, validateEnv } from './env.validation';
+
+const sut = (env: Record<string, string | undefined> = {}) => buildConfig(validateEnv(env));
+
+describe('configuration', () => {
+  describe('defaults', () => {
+    it('matches the documented defaults', () => {
+      const config = sut();
+      expect(config.http).toEqual({
+        host: '0.0.0.0',
+        port: 3000,
+        trustProxy: false,
+        bodyLimit: 16384,
+      });
+      expect(config.database).toEqual({
+        kind: 'sqlite',
+        url: 'sqlite:data/portcullis.sqlite',
+        path: resolve('data/portcullis.sqlite'),
+      });
+      expect(config.jwt).toEqual({
+        issuer: 'http://localhost:3000',
+        audience: 'portcullis',
+        accessTokenTtl: 900,
+        privateKey: undefined,
+      });
+      expect(config.sessions).toEqual({
+        refreshTokenTtl: 2592000,
+        maxAge: 7776000,
+        reuseGrace: 10,
+      });
+      expect(config.throttle).toEqual({ limit: 300, ttl: 60, loginLimit: 10 });
+      expect(config.password.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+      expect(config.password).toMatchObject({ minLength: 8, maxLength: 128 });
+      expect(config.logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
+    });
+
+    it('keeps the SQLite file in DATA_DIR unless DATABASE_URL says otherwise', () => {
+      expect(sut({ DATA_DIR: '/srv/pc' }).database).toMatchObject({
+        path: '/srv/pc/portcullis.sqlite',
+      });
+      expect(sut({ DATABASE_URL: 'sqlite::memory:' }).database).toMatchObject({ path: ':memory:' });
+      expect(sut({ DATABASE_URL: 'postgres://u@db:5432/auth' }).database).toEqual({
+        kind: 'postgres',
+        url: 'postgres://u@db:5432/auth',
+      });
+    });
+
+    it('treats empty variables as unset', () => {
+      expect(sut({ PORT: '', REDIS_URL: '' })).toMatchObject({
+        http: { port: 3000 },
+        redisUrl: undefined,
+      });
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it.each([
+      ['true', true],
+      ['false', false],
+      ['2', 2],
+      ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+    ])('reads %p', (value, expected) => {
+      expect(sut({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+    });
+  });
+
+  describe('validation', () => {
+    it.each([
+      ['PORT', 'http'],
+      ['PORT', '70000'],
+      ['ACCESS_TOKEN_TTL', '5'],
+      ['REFRESH_REUSE_GRACE', '-1'],
+      ['THROTTLE_LIMIT', '0'],
+      ['TRUST_PROXY', 'maybe'],
+      ['LOG_LEVEL', 'loud'],
+      ['NODE_ENV', 'staging'],
+      ['DATABASE_URL', 'mysql://localhost/db'],
+      ['REDIS_URL', 'localhost:6379'],
+      ['ARGON2_MEMORY_COST', '1024'],
+    ])('stops on a bad %s (%p), naming it', (name, value) => {
+      expect(() => sut({ [name]: value })).toThrow(ConfigValidationError);
+      expect(() => sut({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
+    });
+
+    it('lists every bad variable at once', () => {
+      try {
+        sut({ PORT: 'x', LOG_LEVEL: 'y' });
+        throw new Error('expected a ConfigValidationError');
+      } catch (error) {
+        expect((error as ConfigValidationError).problems).toHaveLength(2);
+      }
+    });
+
+    it('requires a configured key in production', () => {
+      expect(() => sut({ NODE_ENV: 'production' })).toThrow(
+        /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE/,
+      );
+      expect(sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' }).jwt.privateKey).toEqual({
+        source: 'JWT_PRIVATE_KEY',
+        text: 'pem',
+      });
+    });
+
+    it('refuses both key variables at once, and an unreadable key file', () => {
+      expect(() => sut({ JWT_PRIVATE_KEY: 'a', JWT_PRIVATE_KEY_FILE: '/x' })).toThrow(/both set/);
+      expect(() => sut({ JWT_PRIVATE_KEY_FILE: '/nonexistent/key.pem' })).toThrow(
+        /JWT_PRIVATE_KEY_FILE cannot be read \(ENOENT\)/,
+      );
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { buildConfig } from './configuration';
 import { ConfigValidationError, validateEnv } from './env.validation';
@@ -45,6 +46,12 @@ describe('configuration', () => {
         kind: 'postgres',
         url: 'postgres://u@db:5432/auth',
       });
+    });
+
+    it('hashes one password per core at most, leaving a libuv worker thread to the database', () => {
+      expect(sut().password.maxConcurrentHashes).toBe(Math.min(availableParallelism(), 3));
+      expect(sut({ UV_THREADPOOL_SIZE: '2' }).password.maxConcurrentHashes).toBe(1);
+      expect(sut({ ARGON2_MAX_CONCURRENCY: '5' }).password.maxConcurrentHashes).toBe(5);
     });
 
     it('treats empty variables as unset', () => {

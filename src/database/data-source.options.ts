@@ -1,3 +1,4 @@
+import sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { RefreshToken } from '../sessions/refresh-token.entity';
@@ -6,6 +7,14 @@ import { User } from '../users/user.entity';
 import { MIGRATIONS } from './migrations';
 
 export const ENTITIES = [User, Session, RefreshToken];
+
+/**
+ * TypeORM always calls sqlite3.verbose(), which wraps every statement to record a long stack trace: measured at
+ * about 5% of the CPU time of a read-heavy load. This hands it the plain module instead.
+ */
+const sqlite3WithoutTraces = Object.create(sqlite3, {
+  verbose: { value: () => sqlite3 },
+}) as typeof sqlite3;
 
 /**
  * The one definition of the database options, used by the application and by the TypeORM CLI (ormconfig.ts).
@@ -23,6 +32,7 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     return {
       ...common,
       type: 'sqlite',
+      driver: sqlite3WithoutTraces,
       database: database.path,
       enableWAL: database.path !== ':memory:',
       busyTimeout: 5000,

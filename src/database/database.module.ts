@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config';
 import { buildDataSourceOptions } from './data-source.options';
 
@@ -17,6 +18,15 @@ import { buildDataSourceOptions } from './data-source.options';
           mkdirSync(dirname(database.path), { recursive: true });
         }
         return { ...buildDataSourceOptions(database), migrationsRun: true };
+      },
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+        if (dataSource.options.type === 'sqlite') {
+          // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crash of the process loses
+          // nothing, a power cut can lose the last commits. Every write costs about a millisecond less.
+          await dataSource.query('PRAGMA synchronous = NORMAL');
+        }
+        return dataSource;
       },
     }),
   ],

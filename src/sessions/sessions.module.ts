@@ -3,14 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { Session } from './session.entity';
-import { SessionStatusCache } from './session-status.cache';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 /** Sessions and refresh tokens. Used by auth (login, refresh, logout) and users (disable). */
 @Module({
   imports: [TypeOrmModule.forFeature([Session, RefreshToken])],
-  providers: [SessionsRepository, RefreshTokensRepository, SessionStatusCache, SessionsService],
+  providers: [SessionsRepository, RefreshTokensRepository, SessionsService],
   exports: [SessionsService],
 })
 export class SessionsModule {}

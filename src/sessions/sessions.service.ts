@@ -5,10 +5,10 @@ import type { AppConfig } from '../config';
 import { Clock } from '../common/clock';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { ReadThroughCache } from '../common/read-through.cache';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationReason, Session } from './session.entity';
-import { SessionStatusCache } from './session-status.cache';
 import { SessionsRepository } from './sessions.repository';
 
 export interface SessionMetadata {
@@ -26,6 +26,12 @@ export interface IssuedRefreshToken {
 export const hashRefreshToken = (token: string): string =>
   createHash('sha256').update(token).digest('hex');
 
+/** How long "this session is active" may be answered from memory on an instance that did not revoke it. */
+export const SESSION_STATUS_TTL_MS = 1000;
+
+/** null: the session does not exist (any more). */
+type SessionStatus = { userId: string; active: boolean } | null;
+
 const unauthorized = (code: ErrorCode, message: string) =>
   new AppException(HttpStatus.UNAUTHORIZED, code, message);
 
@@ -37,12 +43,16 @@ const unauthorized = (code: ErrorCode, message: string) =>
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
   private readonly settings: AppConfig['sessions'];
-  private readonly pendingStatus = new Map<string, Promise<boolean>>();
+  /** Answers the access-token check on every request without a query; revoking code invalidates it. */
+  private readonly statuses = new ReadThroughCache<string, SessionStatus>({
+    ttlMs: SESSION_STATUS_TTL_MS,
+    maxEntries: 100_000,
+    isFinal: (status) => status === null || !status.active,
+  });
 
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
-    private readonly statusCache: SessionStatusCache,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -135,35 +145,26 @@ export class SessionsService {
 
   async revokeAllForUser(userId: string, reason: RevocationReason): Promise<number> {
     const count = await this.sessions.revokeAllForUser(userId, reason, this.clock.now());
-    this.statusCache.invalidateUser(userId);
+    this.statuses.invalidateWhere((status) => status?.userId === userId);
     return count;
   }
 
   /** Whether the session can still be used: not revoked and within its absolute lifetime. */
   async isActive(sessionId: string): Promise<boolean> {
-    const now = this.clock.now();
-    const cached = this.statusCache.get(sessionId, now);
-    if (cached !== undefined) return cached;
-    let pending = this.pendingStatus.get(sessionId);
-    if (!pending) {
-      pending = this.loadStatus(sessionId).finally(() => this.pendingStatus.delete(sessionId));
-      this.pendingStatus.set(sessionId, pending);
-    }
-    return pending;
-  }
-
-  private async loadStatus(sessionId: string): Promise<boolean> {
-    const generation = this.statusCache.begin();
-    const status = await this.sessions.findStatus(sessionId);
-    const now = this.clock.now();
-    const active = status !== null && status.revokedAt === null && status.expiresAt > now;
-    if (status) this.statusCache.set(sessionId, status.userId, active, now, generation);
-    return active;
+    const status = await this.statuses.get(sessionId, this.clock.now(), async () => {
+      const row = await this.sessions.findStatus(sessionId);
+      if (!row) return null;
+      return {
+        userId: row.userId,
+        active: row.revokedAt === null && row.expiresAt > this.clock.now(),
+      };
+    });
+    return status?.active ?? false;
   }
 
   private async revokeSession(sessionId: string, reason: RevocationReason): Promise<boolean> {
     const revoked = await this.sessions.revoke(sessionId, reason, this.clock.now());
-    this.statusCache.invalidate(sessionId);
+    this.statuses.invalidate(sessionId);
     return revoked;
   }
 

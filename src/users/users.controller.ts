@@ -17,6 +17,6 @@ export class UsersController {
   @ApiOperation({ summary: 'The authenticated user' })
   @ApiOkResponse({ type: UserDto })
   async me(@CurrentUser() principal: Principal): Promise<UserDto> {
-    return UserDto.from(await this.users.getById(principal.userId));
+    return UserDto.from(await this.users.getProfile(principal.userId));
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppException } from '../common/errors/app.exception';
+import { ReadThroughCache } from '../common/read-through.cache';
 import { ErrorCode } from '../common/errors/error-code';
 import { SessionsService } from '../sessions/sessions.service';
 import { DEFAULT_ROLES, User } from './user.entity';
@@ -16,8 +17,16 @@ export interface NewUser {
   name?: string | null;
 }
 
+/** How long GET /users/me may answer from memory; changes made through this instance show at once. */
+export const PROFILE_CACHE_TTL_MS = 1000;
+
 @Injectable()
 export class UsersService {
+  private readonly profiles = new ReadThroughCache<string, User | null>({
+    ttlMs: PROFILE_CACHE_TTL_MS,
+    maxEntries: 50_000,
+  });
+
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
@@ -55,9 +64,12 @@ export class UsersService {
     return this.users.findByEmail(normalizeEmail(email));
   }
 
-  /** The caller's own record; a token whose user is gone is no longer valid. */
-  async getById(id: string): Promise<User> {
-    const user = await this.users.findById(id);
+  /**
+   * The caller's own record, for reads on every request (GET /users/me): answered from memory for up to
+   * PROFILE_CACHE_TTL_MS. A token whose user is gone is no longer valid.
+   */
+  async getProfile(id: string): Promise<User> {
+    const user = await this.profiles.get(id, this.clock.now(), () => this.users.findById(id));
     if (!user) {
       throw new AppException(
         HttpStatus.UNAUTHORIZED,
@@ -70,11 +82,13 @@ export class UsersService {
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.users.updatePasswordHash(id, passwordHash, this.clock.now());
+    this.profiles.invalidate(id);
   }
 
   /** Disables the account and revokes all of its sessions (and so its access tokens on this server). */
   async disable(id: string): Promise<void> {
     await this.users.setDisabled(id, true, this.clock.now());
+    this.profiles.invalidate(id);
     await this.sessions.revokeAllForUser(id, 'user_disabled');
   }
 }

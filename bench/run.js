@@ -1,0 +1,398 @@
+'use strict';
+/**
+ * Portcullis benchmarks (npm run bench). Starts the compiled server and the baselines as child processes, drives
+ * them with autocannon from this process, and writes docs/BENCHMARKS.md.
+ *
+ * Environment: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 10),
+ * BENCH_LOGIN_CONNECTIONS (default 4), BENCH_RATE (requests/s for the latency runs, default 500),
+ * BENCH_OUTPUT (default docs/BENCHMARKS.md; "-" prints only).
+ */
+const { spawn, fork } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
+const os = require('node:os');
+const { join, resolve } = require('node:path');
+const autocannon = require('autocannon');
+
+const ROOT = resolve(__dirname, '..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const OUTPUT = process.env.BENCH_OUTPUT ?? join(ROOT, 'docs', 'BENCHMARKS.md');
+const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const PASSWORD = 'correct horse battery staple';
+
+const log = (message) => process.stderr.write(`${message}\n`);
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Resident set size of a process, in MiB. */
+function rssMiB(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** Samples a process's RSS while `work` runs; answers the peak. */
+async function peakRss(pid, work) {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid));
+  }, 100);
+  try {
+    const result = await work();
+    return { result, peak: Math.max(peak, rssMiB(pid)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function json(url, init) {
+  const response = await fetch(url, init);
+  const body = await response.json();
+  if (!response.ok)
+    throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+const post = (url, body) =>
+  json(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+async function startPortcullis() {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'portcullis-bench-'));
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd: dataDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      // Limits stay on (their cost is part of the hot path) but high enough not to refuse the load.
+      THROTTLE_LIMIT: '1000000000',
+      LOGIN_THROTTLE_LIMIT: '1000000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('the server exited during start-up');
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(10);
+  }
+  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return {
+    url,
+    pid: child.pid,
+    startupMs,
+    stop: () => {
+      child.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startBaseline(config) {
+  const port = await freePort();
+  const child = fork(join(__dirname, 'baseline-server.js'), {
+    env: { ...process.env, PORT: String(port), BASELINE_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((done) => child.once('message', done));
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill() };
+}
+
+/** Steady-rate latency of one URL, measured by bench/latency-probe.js in its own process. */
+function probe(options) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(__dirname, 'latency-probe.js')], {
+      env: { ...process.env, PROBE: JSON.stringify(options) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => {
+      if (code !== 0) return fail(new Error(`latency probe exited ${code}`));
+      const result = JSON.parse(out);
+      if (result.failures > 0)
+        return fail(new Error(`latency probe: ${result.failures} failed requests`));
+      done(result);
+    });
+  });
+}
+
+function rawArgon2(concurrency, seconds) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(__dirname, 'argon2-baseline.js')], {
+      env: { ...process.env, ARGON2_BENCH: JSON.stringify({ concurrency, seconds, ...ARGON2 }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) =>
+      code === 0 ? done(JSON.parse(out)) : fail(new Error(`argon2 baseline exited ${code}`)),
+    );
+  });
+}
+
+async function cannon(options) {
+  const result = await autocannon({ duration: DURATION, connections: CONNECTIONS, ...options });
+  const unexpected = result.non2xx + result.errors + result.timeouts;
+  if (unexpected > 0) {
+    throw new Error(
+      `${options.title}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+  };
+}
+
+const fmt = (value, digits = 0) =>
+  Number(value).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+/** The run whose figure is the median of the runs. */
+const pickMedian = (runs, figure) =>
+  [...runs].sort((a, b) => figure(a) - figure(b))[Math.floor(runs.length / 2)];
+
+async function main() {
+  log('starting Portcullis (dist/main.js) on a fresh SQLite database');
+  const server = await startPortcullis();
+  await sleep(500);
+  const idleRss = rssMiB(server.pid);
+  const email = `bench-${Date.now()}@example.com`;
+  const user = await post(`${server.url}/auth/register`, {
+    email,
+    password: PASSWORD,
+    name: 'Bench',
+  });
+  const tokens = await post(`${server.url}/auth/login`, { email, password: PASSWORD });
+  const { keys } = await json(`${server.url}/.well-known/jwks.json`);
+  const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString());
+  const baseline = await startBaseline({
+    jwk: keys[0],
+    issuer: claims.iss,
+    audience: claims.aud,
+    user,
+  });
+  const meHeaders = { authorization: `Bearer ${tokens.accessToken}` };
+
+  const results = {};
+  try {
+    log('warming up');
+    await cannon({
+      title: 'warm-up',
+      url: `${baseline.url}/users/me`,
+      headers: meHeaders,
+      duration: 2,
+    });
+    await cannon({
+      title: 'warm-up',
+      url: `${server.url}/users/me`,
+      headers: meHeaders,
+      duration: 2,
+    });
+
+    log(
+      `GET /users/me: ${CONNECTIONS} connections, ${DURATION} s per run, alternating with the baseline`,
+    );
+    const runs = { baseline: [], portcullis: [] };
+    let loadedRss = 0;
+    for (let round = 0; round < 3; round += 1) {
+      runs.baseline.push(
+        await cannon({ title: 'baseline', url: `${baseline.url}/users/me`, headers: meHeaders }),
+      );
+      const { result, peak } = await peakRss(server.pid, () =>
+        cannon({ title: 'GET /users/me', url: `${server.url}/users/me`, headers: meHeaders }),
+      );
+      runs.portcullis.push(result);
+      loadedRss = Math.max(loadedRss, peak);
+    }
+    results.baseline = pickMedian(runs.baseline, (run) => run.rps);
+    results.me = pickMedian(runs.portcullis, (run) => run.rps);
+
+    log(
+      `POST /auth/login: ${LOGIN_CONNECTIONS} connections, alternating with raw argon2id verify at the same concurrency`,
+    );
+    const loginRuns = { argon2: [], login: [] };
+    for (let round = 0; round < 3; round += 1) {
+      loginRuns.argon2.push(await rawArgon2(LOGIN_CONNECTIONS, DURATION));
+      const { result, peak } = await peakRss(server.pid, () =>
+        cannon({
+          title: 'POST /auth/login',
+          url: `${server.url}/auth/login`,
+          method: 'POST',
+          connections: LOGIN_CONNECTIONS,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: PASSWORD }),
+        }),
+      );
+      loginRuns.login.push(result);
+      loadedRss = Math.max(loadedRss, peak);
+    }
+    results.argon2 = pickMedian(loginRuns.argon2, (run) => run.perSecond);
+    results.login = pickMedian(loginRuns.login, (run) => run.rps);
+
+    log(`POST /auth/refresh: ${CONNECTIONS} connections, each rotating its own session's token`);
+    const pool = [];
+    for (let i = 0; i < CONNECTIONS; i += 1) {
+      pool.push(
+        (await post(`${server.url}/auth/login`, { email, password: PASSWORD })).refreshToken,
+      );
+    }
+    results.refresh = await cannon({
+      title: 'POST /auth/refresh',
+      url: server.url,
+      requests: [
+        {
+          method: 'POST',
+          path: '/auth/refresh',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ refreshToken: pool.pop() }),
+          }),
+          onResponse: (status, body) => {
+            if (status === 200) pool.push(JSON.parse(body).refreshToken);
+          },
+        },
+      ],
+    });
+
+    log(
+      `GET /users/me at a steady ${RATE} req/s: alone, then while ${LOGIN_CONNECTIONS} connections log in`,
+    );
+    const latencyRuns = { idle: [], loaded: [], logins: [] };
+    const meProbe = {
+      url: `${server.url}/users/me`,
+      headers: meHeaders,
+      rate: RATE,
+      seconds: DURATION,
+    };
+    await probe({ ...meProbe, seconds: 2 });
+    for (let round = 0; round < 3; round += 1) {
+      latencyRuns.idle.push(await probe(meProbe));
+      const [loaded, logins] = await Promise.all([
+        probe(meProbe),
+        cannon({
+          title: 'concurrent logins',
+          url: `${server.url}/auth/login`,
+          method: 'POST',
+          connections: LOGIN_CONNECTIONS,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: PASSWORD }),
+        }),
+      ]);
+      latencyRuns.loaded.push(loaded);
+      latencyRuns.logins.push(logins);
+    }
+    results.idleLatency = pickMedian(latencyRuns.idle, (run) => run.p99);
+    results.loadedLatency = pickMedian(latencyRuns.loaded, (run) => run.p99);
+    results.concurrentLogins = pickMedian(latencyRuns.logins, (run) => run.rps);
+    results.idleRss = idleRss;
+    results.loadedRss = loadedRss;
+    results.startupMs = server.startupMs;
+  } finally {
+    baseline.stop();
+    server.stop();
+  }
+  report(results);
+}
+
+function report(r) {
+  const cpu = os.cpus();
+  const ratio = (a, b) => `${fmt(a / b, 2)}x`;
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Produced by `npm run bench` (bench/run.js): the compiled server (`dist/main.js`, SQLite default, rate limits on',
+    'with limits raised out of the way) and the baselines run as child processes; autocannon drives them from the',
+    'bench process. Every figure below comes from one run on the machine described here.',
+    '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ${os.type()} ${os.release()}`,
+    `- Node ${process.version}; ${DURATION} s per run; GET runs use ${CONNECTIONS} connections, login runs ${LOGIN_CONNECTIONS}`,
+    `- argon2id parameters: m=${ARGON2.memoryCost} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism} (the defaults)`,
+    '',
+    '## Throughput',
+    '',
+    '| what | req/s | p50 ms | p99 ms | against baseline |',
+    '|---|---:|---:|---:|---:|',
+    `| bare \`node:http\` + ES256 verify per request (baseline) | ${fmt(r.baseline.rps)} | ${r.baseline.p50} | ${r.baseline.p99} | 1.00x |`,
+    `| GET /users/me (throttler, JWT check, session check, user lookup) | ${fmt(r.me.rps)} | ${r.me.p50} | ${r.me.p99} | ${ratio(r.me.rps, r.baseline.rps)} |`,
+    `| raw argon2id verify, ${LOGIN_CONNECTIONS} at once (baseline) | ${fmt(r.argon2.perSecond, 1)} | | | 1.00x |`,
+    `| POST /auth/login, ${LOGIN_CONNECTIONS} connections | ${fmt(r.login.rps, 1)} | ${r.login.p50} | ${r.login.p99} | ${ratio(r.login.rps, r.argon2.perSecond)} |`,
+    `| POST /auth/refresh (rotation: 2 reads, 1 conditional update, 1 insert, ES256 sign) | ${fmt(r.refresh.rps)} | ${r.refresh.p50} | ${r.refresh.p99} | ${ratio(r.refresh.rps, r.baseline.rps)} of node:http |`,
+    '',
+    'GET /users/me and POST /auth/login each ran three times, alternating with their baseline; the median run of',
+    'each is shown. The refresh row has no like-for-like baseline: it is set against the bare node:http server.',
+    '',
+    '## Latency of GET /users/me while logins run',
+    '',
+    `GET /users/me at a steady ${RATE} req/s (bench/latency-probe.js: open loop, in its own process), alone, then`,
+    `while ${LOGIN_CONNECTIONS} connections log in as fast as they can. Three rounds; the median round by p99 is shown.`,
+    '',
+    '| condition | p50 ms | p90 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|',
+    `| idle | ${r.idleLatency.p50} | ${r.idleLatency.p90} | ${r.idleLatency.p99} | ${r.idleLatency.max} |`,
+    `| with concurrent logins (${fmt(r.concurrentLogins.rps, 1)} logins/s) | ${r.loadedLatency.p50} | ${r.loadedLatency.p90} | ${r.loadedLatency.p99} | ${r.loadedLatency.max} |`,
+    '',
+    `p99 under logins / idle p99: ${ratio(r.loadedLatency.p99, r.idleLatency.p99)}`,
+    '',
+    '## Memory and start-up',
+    '',
+    '| what | value |',
+    '|---|---:|',
+    `| RSS idle, after start-up | ${fmt(r.idleRss, 1)} MiB |`,
+    `| RSS peak under load | ${fmt(r.loadedRss, 1)} MiB |`,
+    `| start-up to a healthy /health (process spawn, migrations, key load) | ${fmt(r.startupMs)} ms |`,
+    '',
+  ];
+  const text = lines.join('\n');
+  process.stdout.write(`${text}\n`);
+  if (OUTPUT !== '-') {
+    writeFileSync(OUTPUT, `${text}${readNotes()}`);
+    log(`written to ${OUTPUT}`);
+  }
+}
+
+/** Hand-written analysis kept below the generated figures, between runs. */
+function readNotes() {
+  try {
+    const previous = readFileSync(OUTPUT, 'utf8');
+    const at = previous.indexOf('\n## Notes');
+    return at >= 0 ? previous.slice(at) : '';
+  } catch {
+    return '';
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

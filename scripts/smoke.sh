@@ -8,8 +8,13 @@ port="${SMOKE_PORT:-3999}"
 work="$(mktemp -d)"
 log="$work/server.log"
 base="http://127.0.0.1:$port"
+descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
 cleanup() {
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  if [ -n "${server:-}" ]; then
+    # npm start runs the server as a grandchild: stop the whole tree, not only npm.
+    kill $(descendants "$server") "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,6 +39,10 @@ call() {
 }
 field() { node -e "process.stdout.write(String(JSON.parse(require('fs').readFileSync('$work/body','utf8'))['$1']))"; }
 
+if curl -s -o /dev/null "$base/health"; then
+  echo "smoke: something already answers on port $port; set SMOKE_PORT to a free port" >&2
+  exit 1
+fi
 echo "smoke: npm start on port $port (data in $work)"
 PORT="$port" DATA_DIR="$work/data" LOG_LEVEL=warn npm start >"$log" 2>&1 &
 server=$!
@@ -46,7 +55,6 @@ call GET /health 200
 [ -f "$work/data/portcullis.sqlite" ] || fail "no SQLite file in DATA_DIR"
 if [ -d /proc ]; then
   # The server lowers the priority of libuv's worker threads (nice 10) so that hashing yields to requests.
-  descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
   node_pid=""
   for candidate in $(descendants "$server"); do
     grep -q 'dist/main.js' "/proc/$candidate/cmdline" 2>/dev/null && node_pid=$candidate

@@ -22,6 +22,16 @@ const version = (): string =>
   (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
     .version;
 
+/** True when any key or string in a parsed JSON value holds a NUL character (PostgreSQL refuses them in text). */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  }
+  return false;
+}
+
 /** Only JSON bodies are accepted; an empty body counts as no body, so `-H 'content-type: application/json'` with nothing is fine. */
 function acceptJsonOnly(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -29,6 +39,16 @@ function acceptJsonOnly(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if ((body as string).trim() === '') return done(null, undefined);
     void parseJson(request, body as string, (error, value) => {
+      if (!error && containsNul(value)) {
+        return done(
+          new AppException(
+            HttpStatus.BAD_REQUEST,
+            ErrorCode.ValidationFailed,
+            'strings in the request body must not contain NUL (\\u0000) characters',
+          ),
+          undefined,
+        );
+      }
       if (!error) return done(null, value);
       done(
         new AppException(

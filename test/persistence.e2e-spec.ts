@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -88,6 +88,11 @@ describe('Configured signing keys (e2e)', () => {
       expect(jwk).toMatchObject({ alg, use: 'sig' });
       expect(jwk.d).toBeUndefined();
       expect(jwk.p).toBeUndefined();
+      // The published key is the configured one, not a generated development key.
+      const configured = createPublicKey(privateKey).export({ format: 'jwk' });
+      expect(type === 'ec' ? [jwk.x, jwk.y] : [jwk.n, jwk.e]).toEqual(
+        type === 'ec' ? [configured.x, configured.y] : [configured.n, configured.e],
+      );
     } finally {
       await t.close();
     }
@@ -102,6 +107,8 @@ describe('Configured signing keys (e2e)', () => {
     try {
       const user = await register(restarted.http);
       await login(restarted.http, user.email);
+      const [jwk] = (await restarted.http.get('/.well-known/jwks.json')).body.keys;
+      expect(jwk.x).toBe(createPublicKey(privateKey).export({ format: 'jwk' }).x);
     } finally {
       await restarted.close();
     }

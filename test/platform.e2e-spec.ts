@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { bearer, registerAndLogin } from './support/fixtures';
+import { bearer, PASSWORD, registerAndLogin, uniqueEmail } from './support/fixtures';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,6 +46,21 @@ describe('HTTP platform (e2e)', () => {
         message: expect.stringContaining('not valid JSON'),
         code: 'invalid_json',
       });
+    });
+
+    it('refuses NUL characters in any string with 400 validation_failed', async () => {
+      for (const [path, body] of [
+        ['/auth/register', { email: 'nul@example.com', password: PASSWORD, name: 'a\u0000b' }],
+        ['/auth/login', { email: '\u0000@example.com', password: PASSWORD }],
+        ['/auth/refresh', { refreshToken: 'x\u0000' }],
+      ] as const) {
+        const response = await t.http.post(path).send(body);
+        expect({ path, status: response.status, code: response.body.code }).toEqual({
+          path,
+          status: 400,
+          code: 'validation_failed',
+        });
+      }
     });
 
     it('refuses prototype-poisoning keys with 400 invalid_json', async () => {
@@ -233,7 +248,12 @@ describe('GET /health without a database (e2e)', () => {
       error: 'Service Unavailable',
       code: 'service_unavailable',
       status: 'error',
+      details: { database: { status: 'down' } },
     });
+    // Nothing of the driver's error (host, port, user) reaches an anonymous caller.
+    expect(JSON.stringify(response.body)).not.toMatch(
+      /sqlite|SQLITE|handle|connection|127\.0\.0\.1/,
+    );
   });
 });
 
@@ -290,6 +310,20 @@ describe('Rate limiting (e2e)', () => {
       expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       await t.http.get('/health').expect(200);
     });
+
+    it('puts registration, which also costs a password hash, under the same limit', async () => {
+      for (let i = 0; i < 3; i += 1) {
+        await t.http
+          .post('/auth/register')
+          .send({ email: uniqueEmail(), password: PASSWORD })
+          .expect(201);
+      }
+      const response = await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: PASSWORD })
+        .expect(429);
+      expect(response.body.code).toBe('rate_limited');
+    });
   });
 
   describe('behind a trusted proxy', () => {
@@ -308,6 +342,18 @@ describe('Rate limiting (e2e)', () => {
         await t.http.get('/health').set('X-Forwarded-For', client).expect(429);
       }
       await t.http.get('/health').set('X-Forwarded-For', '198.51.100.3').expect(200);
+    });
+
+    it('takes the address the proxy appended, not one the client put in front', async () => {
+      for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+        const response = await t.http
+          .get('/health')
+          .set('X-Forwarded-For', `${spoofed}, 198.51.100.9`);
+        expect({ spoofed, status: response.status }).toEqual({
+          spoofed,
+          status: spoofed === '203.0.113.3' ? 429 : 200,
+        });
+      }
     });
   });
 });

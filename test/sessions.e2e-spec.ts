@@ -118,7 +118,19 @@ describe('Sessions (e2e)', () => {
       expect(sidOf(again.accessToken)).toBe(sidOf(tokens.accessToken));
       expect(again.refreshToken).not.toBe(second.refreshToken);
       await me(again.accessToken).expect(200);
-      await refresh(again.refreshToken).expect(200);
+      const latest = (await refresh(again.refreshToken).expect(200)).body as Tokens;
+      // The pair issued before the grace presentation was replaced: presenting it now is reuse.
+      expectCode(await refresh(second.refreshToken), 401, 'refresh_token_reused');
+      expectCode(await refresh(latest.refreshToken), 401, 'session_revoked');
+    });
+
+    it('closes the grace window REFRESH_REUSE_GRACE seconds after the rotation', async () => {
+      const { tokens } = await registerAndLogin(t.http);
+      await refresh(tokens.refreshToken).expect(200);
+      t.clock.advanceSeconds(10);
+      await refresh(tokens.refreshToken).expect(200);
+      t.clock.advanceSeconds(1);
+      expectCode(await refresh(tokens.refreshToken), 401, 'refresh_token_reused');
     });
 
     it('within the grace window, treats an older token than the immediate predecessor as reuse', async () => {
@@ -143,6 +155,21 @@ describe('Sessions (e2e)', () => {
         responses.map((response) => sidOf((response.body as Tokens).accessToken)),
       );
       expect(sids).toEqual(new Set([sidOf(tokens.accessToken)]));
+      // Exactly one of the ten refresh tokens is the session's current one: never two usable tokens.
+      const session = await t.app
+        .get(DataSource)
+        .getRepository(Session)
+        .findOneByOrFail({ id: sidOf(tokens.accessToken) });
+      const current = await t.app
+        .get(DataSource)
+        .getRepository(RefreshToken)
+        .findOneByOrFail({ id: session.currentTokenId });
+      const hashes = responses.map((response) =>
+        createHash('sha256')
+          .update((response.body as Tokens).refreshToken)
+          .digest('hex'),
+      );
+      expect(hashes.filter((hash) => hash === current.tokenHash)).toHaveLength(1);
     });
 
     it('expires a session idle for longer than REFRESH_TOKEN_TTL', async () => {
@@ -163,8 +190,23 @@ describe('Sessions (e2e)', () => {
       // 87 days in: the last token's idle life is capped by the session's absolute end (90 days).
       t.clock.advanceSeconds(3 * DAY + 1);
       expectCode(await refresh(current.refreshToken), 401, 'refresh_token_expired');
-      // Its access tokens stop working on this server too.
-      expectCode(await me(current.accessToken), 401, 'session_revoked');
+    });
+
+    it('stops an access token after ACCESS_TOKEN_TTL, judged by the same clock that issued it', async () => {
+      const { tokens } = await registerAndLogin(t.http);
+      t.clock.advanceSeconds(899);
+      await me(tokens.accessToken).expect(200);
+      t.clock.advanceSeconds(2);
+      expectCode(await me(tokens.accessToken), 401, 'token_expired');
+    });
+
+    it('refuses the access tokens of a session past SESSION_MAX_AGE', async () => {
+      const { tokens } = await registerAndLogin(t.http);
+      await me(tokens.accessToken).expect(200);
+      const sessions = t.app.get(DataSource).getRepository(Session);
+      await sessions.update({ id: sidOf(tokens.accessToken) }, { expiresAt: t.clock.now() + 500 });
+      t.clock.advance(1000);
+      expectCode(await me(tokens.accessToken), 401, 'session_revoked');
     });
   });
 
@@ -265,6 +307,9 @@ describe('Sessions with REFRESH_REUSE_GRACE=0 (e2e)', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 401)).toHaveLength(19);
+    // The others were reuse, so the session is revoked: no usable successor is left at all.
+    const winner = responses.find((response) => response.status === 200)!.body as Tokens;
+    await t.http.post('/auth/refresh').send({ refreshToken: winner.refreshToken }).expect(401);
   });
 
   it('treats the just-consumed token as reuse at once', async () => {

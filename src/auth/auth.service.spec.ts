@@ -79,3 +79,23 @@ describe(AuthService.name, () => {
     });
   });
 });
+
+describe(`${AuthService.name} issueSession`, () => {
+  it('revokes the session it just opened when the user was disabled meanwhile', async () => {
+    const sessions = {
+      open: jest.fn().mockResolvedValue({ session: { id: 's1' }, refreshToken: 'r' }),
+      revoke: jest.fn().mockResolvedValue(true),
+    };
+    const users = { findById: jest.fn().mockResolvedValue(userFactory({ disabled: true })) };
+    const sut = new AuthService(
+      users as unknown as UsersService,
+      {} as PasswordService,
+      sessions as unknown as SessionsService,
+      { signAccessToken: jest.fn(), accessTokenTtl: 900 } as unknown as TokenService,
+    );
+    await expect(sut.issueSession(userFactory(), {})).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    expect(sessions.revoke).toHaveBeenCalledWith('s1', 'user_disabled');
+  });
+});

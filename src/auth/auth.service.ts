@@ -55,7 +55,15 @@ export class AuthService {
   /** Opens a session for an authenticated user and issues its first tokens (login, and later a second factor). */
   async issueSession(user: User, metadata: SessionMetadata): Promise<TokensDto> {
     const issued = await this.sessions.open(user.id, metadata);
-    return this.tokensFor(user, issued.session.id, issued.refreshToken);
+    // Disabling sets the flag, then revokes the user's sessions. Reading the flag after opening the session means a
+    // login racing a disable either sees the flag or has its session revoked: never a live session for a disabled
+    // user.
+    const current = await this.users.findById(user.id);
+    if (!current || current.disabled) {
+      await this.sessions.revoke(issued.session.id, 'user_disabled');
+      throw invalidCredentials();
+    }
+    return this.tokensFor(current, issued.session.id, issued.refreshToken);
   }
 
   async refresh(refreshToken: string): Promise<TokensDto> {

@@ -2,9 +2,10 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import type { Jwt } from 'jsonwebtoken';
+import type { Jwt, VerifyOptions } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
 import type { AppConfig } from '../config';
+import { Clock } from '../common/clock';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import type { Principal } from '../common/principal';
@@ -59,6 +60,7 @@ function accessTokenClaims(decoded: Jwt): AccessTokenClaims {
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     keys: KeysService,
+    clock: Clock,
     config: ConfigService<AppConfig, true>,
     private readonly principals: PrincipalService,
     private readonly verified: VerifiedTokenCache,
@@ -77,6 +79,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience,
       jsonWebTokenOptions: { complete: true },
       passReqToCallback: true,
+    });
+    // Expiry is judged by the same clock that stamped iat/exp (the injected Clock). passport-jwt hands this one
+    // options object to jsonwebtoken on every call, so a getter yields the time of each verification.
+    const verifyOptions = (this as unknown as { _verifOpts: VerifyOptions })._verifOpts;
+    Object.defineProperty(verifyOptions, 'clockTimestamp', {
+      enumerable: true,
+      get: () => Math.floor(clock.now() / 1000),
     });
   }
 

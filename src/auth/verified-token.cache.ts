@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import type { AccessTokenClaims } from './token.service';
 
 const MAX_ENTRIES = 50_000;
@@ -13,9 +14,11 @@ const MAX_ENTRIES = 50_000;
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, AccessTokenClaims>();
 
-  get(token: string, nowMs = Date.now()): AccessTokenClaims | undefined {
+  constructor(private readonly clock: Clock) {}
+
+  get(token: string): AccessTokenClaims | undefined {
     const claims = this.entries.get(token);
-    if (claims && claims.exp * 1000 <= nowMs) {
+    if (claims && claims.exp * 1000 <= this.clock.now()) {
       this.entries.delete(token);
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { ConcurrencyLimiter } from './concurrency-limiter';
+import { ConcurrencyLimiter, QueueFullError } from './concurrency-limiter';
 
 describe(ConcurrencyLimiter.name, () => {
   describe('run', () => {
@@ -27,5 +27,19 @@ describe(ConcurrencyLimiter.name, () => {
     it('refuses a limit below one', () => {
       expect(() => new ConcurrencyLimiter(0)).toThrow(RangeError);
     });
+  });
+});
+
+describe('ConcurrencyLimiter with a bounded queue', () => {
+  it('refuses at once beyond maxWaiting, and accepts again when the queue drains', async () => {
+    const sut = new ConcurrencyLimiter(1, 1);
+    let release!: () => void;
+    const blocker = sut.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const queued = sut.run(() => Promise.resolve('queued'));
+    await expect(sut.run(() => Promise.resolve('refused'))).rejects.toBeInstanceOf(QueueFullError);
+    release();
+    await blocker;
+    await expect(queued).resolves.toBe('queued');
+    await expect(sut.run(() => Promise.resolve('after'))).resolves.toBe('after');
   });
 });

@@ -64,7 +64,7 @@ describe('configuration', () => {
 
   describe('TRUST_PROXY', () => {
     it.each([
-      ['true', true],
+      ['true', 1],
       ['false', false],
       ['2', 2],
       ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
@@ -89,6 +89,12 @@ describe('configuration', () => {
     ])('stops on a bad %s (%p), naming it', (name, value) => {
       expect(() => sut({ [name]: value })).toThrow(ConfigValidationError);
       expect(() => sut({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
+    });
+
+    it('never repeats the value of a variable that may hold credentials', () => {
+      expect(() => sut({ DATABASE_URL: 'mysql://admin:hunter2@db/auth' })).toThrow(/DATABASE_URL/);
+      expect(() => sut({ DATABASE_URL: 'mysql://admin:hunter2@db/auth' })).not.toThrow(/hunter2/);
+      expect(() => sut({ REDIS_URL: 'tcp://:s3cret@cache' })).not.toThrow(/s3cret/);
     });
 
     it('lists every bad variable at once', () => {

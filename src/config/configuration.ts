@@ -44,8 +44,12 @@ const LOG_LEVELS: Record<EnvironmentVariables['LOG_LEVEL'], LogLevel[]> = {
   verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
+/**
+ * `true` trusts the one proxy in front: the client is the last address it appended to X-Forwarded-For. Trusting
+ * every hop would let a client choose its own address (the leftmost entry) and slip past the rate limits.
+ */
 function parseTrustProxy(value: string): boolean | number | string[] {
-  if (value === 'true') return true;
+  if (value === 'true') return 1;
   if (value === 'false') return false;
   if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((part) => part.trim());

@@ -91,9 +91,13 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/** Variables whose values may hold credentials: never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY']);
+
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => {
-    const got = error.value === undefined ? '' : ` (got ${JSON.stringify(error.value)})`;
+    const shown = error.value !== undefined && !SECRET_VARIABLES.has(error.property);
+    const got = shown ? ` (got ${JSON.stringify(error.value)})` : '';
     return Object.values(error.constraints ?? {}).map((message) => `${message}${got}`);
   });
 }

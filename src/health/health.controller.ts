@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -19,6 +19,8 @@ import { ErrorCode } from '../common/errors/error-code';
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -40,11 +42,13 @@ export class HealthController {
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
+      // The cause (driver message, host, port) is for the operator's log, not for anonymous callers.
+      this.logger.warn(`database health check failed: ${JSON.stringify(error.getResponse())}`);
       throw new AppException(
         HttpStatus.SERVICE_UNAVAILABLE,
         ErrorCode.ServiceUnavailable,
         'the database is unreachable',
-        { status: 'error', details: (error.getResponse() as { details?: unknown }).details },
+        { status: 'error', details: { database: { status: 'down' } } },
       );
     }
   }

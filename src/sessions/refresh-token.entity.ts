@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
 
-/** One refresh token of a session. Only the SHA-256 of the token is kept; the token itself is shown once. */
+/**
+ * One refresh token of a session. Only the SHA-256 of the token is kept; the token itself is shown once. Whether
+ * it can still be used is the session's business (its current token); the rows stay so that an old token presented
+ * again is recognised as reuse.
+ */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -27,7 +31,4 @@ export class RefreshToken {
   /** Idle limit: REFRESH_TOKEN_TTL after issue, never beyond the session's absolute end. */
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMs })
   expiresAt!: number;
-
-  @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMs })
-  consumedAt!: number | null;
 }

@@ -32,6 +32,18 @@ export class Session {
 
   @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
   revokedReason!: RevocationReason | null;
+
+  /** The one refresh token of the session that can be exchanged now. */
+  @Column({ name: 'current_token_id', type: 'varchar', length: 36 })
+  currentTokenId!: string;
+
+  /** The token rotated last (the current token's predecessor), the only one the reuse grace window applies to. */
+  @Column({ name: 'previous_token_id', type: 'varchar', length: 36, nullable: true })
+  previousTokenId!: string | null;
+
+  /** When the previous token was exchanged: the grace window runs from here. */
+  @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: epochMs })
+  rotatedAt!: number | null;
 }
 
 export type RevocationReason =

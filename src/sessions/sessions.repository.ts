@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { RevocationReason, Session } from './session.entity';
 
 export type SessionStatus = Pick<Session, 'userId' | 'revokedAt' | 'expiresAt'>;
@@ -25,8 +25,33 @@ export class SessionsRepository {
     });
   }
 
-  async touch(id: string, now: number): Promise<void> {
-    await this.sessions.update({ id }, { lastUsedAt: now });
+  /**
+   * Exchanges the session's current token for `nextTokenId`, in one conditional statement: only while `tokenId`
+   * is still current and the session live. Whatever the concurrency, one caller per token sees `true`.
+   */
+  async rotate(id: string, tokenId: string, nextTokenId: string, now: number): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id, currentTokenId: tokenId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      { currentTokenId: nextTokenId, previousTokenId: tokenId, rotatedAt: now, lastUsedAt: now },
+    );
+    return result.affected === 1;
+  }
+
+  /**
+   * Replaces the current token with `nextTokenId` for a client that presented the previous token again within the
+   * grace window. The replaced token stops working: a session never has two usable refresh tokens.
+   */
+  async replaceCurrent(
+    id: string,
+    previousTokenId: string,
+    nextTokenId: string,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id, previousTokenId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      { currentTokenId: nextTokenId, lastUsedAt: now },
+    );
+    return result.affected === 1;
   }
 
   /** Revokes one session; false when it was already revoked (a second logout is harmless). */

@@ -61,37 +61,37 @@ export class SessionsService {
 
   async open(userId: string, metadata: SessionMetadata): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
+    const expiresAt = now + this.settings.maxAge * 1000;
+    const first = this.newToken(randomUUID(), null, now, expiresAt);
     const session: Session = {
-      id: randomUUID(),
+      id: first.row.sessionId,
       userId,
       userAgent: metadata.userAgent?.slice(0, 512) ?? null,
       ip: metadata.ip?.slice(0, 64) ?? null,
       createdAt: now,
       lastUsedAt: now,
-      expiresAt: now + this.settings.maxAge * 1000,
+      expiresAt,
       revokedAt: null,
       revokedReason: null,
+      currentTokenId: first.row.id,
+      previousTokenId: null,
+      rotatedAt: null,
     };
     await this.sessions.insert(session);
-    return this.issue(session, null, now);
+    await this.refreshTokens.insert(first.row);
+    return { session, refreshToken: first.token, expiresAt: first.row.expiresAt };
   }
 
   /**
-   * Exchanges a refresh token for a new one in the same session. A consumed token is accepted again only within
-   * the reuse grace and only while it is the immediate predecessor of the current token (none of its successors
-   * has been consumed); otherwise it is reuse, and the whole session is revoked.
+   * Exchanges the session's current refresh token for a new one. The previous token may be presented again within
+   * the reuse grace (a second tab, a retried request): it gets a fresh pair and the token issued before stops
+   * working. Any other token of the session is reuse: the whole session is revoked.
    */
   async rotate(presented: string): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
-    let token = await this.refreshTokens.findByHash(hashRefreshToken(presented));
-    if (!token) {
-      throw unauthorized(
-        ErrorCode.InvalidRefreshToken,
-        'the refresh token is not valid; log in again',
-      );
-    }
-    const session = await this.sessions.findById(token.sessionId);
-    if (!session) {
+    const token = await this.refreshTokens.findByHash(hashRefreshToken(presented));
+    let session = token && (await this.sessions.findById(token.sessionId));
+    if (!token || !session) {
       throw unauthorized(
         ErrorCode.InvalidRefreshToken,
         'the refresh token is not valid; log in again',
@@ -99,34 +99,33 @@ export class SessionsService {
     }
     this.assertLive(session, now);
 
-    if (token.consumedAt === null) {
+    if (session.currentTokenId === token.id) {
       if (token.expiresAt <= now) {
         throw unauthorized(
           ErrorCode.RefreshTokenExpired,
           'the refresh token expired after a period of inactivity; log in again',
         );
       }
-      if (await this.refreshTokens.consume(token.id, now))
-        return this.issue(session, token.id, now);
-      // Another request consumed it (or the session ended) between our read and our update: look again.
-      token = (await this.refreshTokens.findById(token.id))!;
-      this.assertLive((await this.sessions.findById(session.id))!, now);
-      if (token.consumedAt === null) {
-        throw unauthorized(
-          ErrorCode.RefreshTokenExpired,
-          'the refresh token expired; log in again',
-        );
+      const next = this.newToken(session.id, token.id, now, session.expiresAt);
+      await this.refreshTokens.insert(next.row);
+      if (await this.sessions.rotate(session.id, token.id, next.row.id, now)) {
+        return { session, refreshToken: next.token, expiresAt: next.row.expiresAt };
+      }
+      // Another request exchanged this token (or the session ended) since we read the session: look again.
+      session = await this.sessions.findById(session.id);
+      if (!session)
+        throw unauthorized(ErrorCode.InvalidRefreshToken, 'the refresh token is not valid');
+      this.assertLive(session, now);
+    }
+
+    if (this.withinGrace(session, token.id, now)) {
+      const next = this.newToken(session.id, token.id, now, session.expiresAt);
+      await this.refreshTokens.insert(next.row);
+      if (await this.sessions.replaceCurrent(session.id, token.id, next.row.id, now)) {
+        return { session, refreshToken: next.token, expiresAt: next.row.expiresAt };
       }
     }
 
-    const withinGrace = now - token.consumedAt <= this.settings.reuseGrace * 1000;
-    if (
-      this.settings.reuseGrace > 0 &&
-      withinGrace &&
-      !(await this.refreshTokens.hasConsumedSuccessor(token.id))
-    ) {
-      return this.issue(session, token.id, now);
-    }
     if (await this.revokeSession(session.id, 'refresh_token_reused')) {
       this.logger.warn(
         `refresh token reuse detected: session ${session.id} of user ${session.userId} revoked`,
@@ -180,23 +179,33 @@ export class SessionsService {
     }
   }
 
-  private async issue(
-    session: Session,
+  /** The token rotated last, presented again within REFRESH_REUSE_GRACE seconds of its rotation. */
+  private withinGrace(session: Session, tokenId: string, now: number): boolean {
+    return (
+      this.settings.reuseGrace > 0 &&
+      session.previousTokenId === tokenId &&
+      session.rotatedAt !== null &&
+      now - session.rotatedAt <= this.settings.reuseGrace * 1000
+    );
+  }
+
+  private newToken(
+    sessionId: string,
     parentId: string | null,
     now: number,
-  ): Promise<IssuedRefreshToken> {
-    const refreshToken = randomBytes(32).toString('base64url');
-    const token: RefreshToken = {
-      id: randomUUID(),
-      sessionId: session.id,
-      tokenHash: hashRefreshToken(refreshToken),
-      parentId,
-      createdAt: now,
-      expiresAt: Math.min(now + this.settings.refreshTokenTtl * 1000, session.expiresAt),
-      consumedAt: null,
+    sessionExpiresAt: number,
+  ): { token: string; row: RefreshToken } {
+    const token = randomBytes(32).toString('base64url');
+    return {
+      token,
+      row: {
+        id: randomUUID(),
+        sessionId,
+        tokenHash: hashRefreshToken(token),
+        parentId,
+        createdAt: now,
+        expiresAt: Math.min(now + this.settings.refreshTokenTtl * 1000, sessionExpiresAt),
+      },
     };
-    await this.refreshTokens.insert(token);
-    if (parentId !== null) await this.sessions.touch(session.id, now);
-    return { session, refreshToken, expiresAt: token.expiresAt };
   }
 }

@@ -9,7 +9,8 @@ export class LoginDto {
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
-  @MaxLength(1024)
+  // UTF-16 units: room for PASSWORD_MAX_LENGTH (at most 1024) characters of up to two units each, and more.
+  @MaxLength(4096)
   @IsNotEmpty()
   @IsString()
   password!: string;

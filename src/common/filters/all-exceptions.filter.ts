@@ -70,6 +70,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     const bearer = BEARER_ERRORS[body.code];
     if (body.statusCode === 401 && bearer) void reply.header('www-authenticate', bearer);
+    if (typeof body.retryAfter === 'number') void reply.header('retry-after', body.retryAfter);
     void reply.header('cache-control', 'no-store').status(body.statusCode).send(body);
   }
 

@@ -1,13 +1,15 @@
 import { ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
 import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code';
 
 export const LOGIN_THROTTLER = 'login';
 const LOGIN_RATE_LIMITED_KEY = 'portcullis:loginRateLimited';
 
-/** Puts a route under the stricter login limit (LOGIN_THROTTLE_LIMIT per client per minute) as well. */
+/**
+ * Puts a route under the stricter login limit (LOGIN_THROTTLE_LIMIT per client per minute, counted per route) as
+ * well: the routes that cost a password hash.
+ */
 export const LoginRateLimit = () => SetMetadata(LOGIN_RATE_LIMITED_KEY, true);
 
 export const isLoginRateLimited = (context: ExecutionContext): boolean =>
@@ -26,11 +28,10 @@ export class AppThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(
-    context: ExecutionContext,
+    _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const retryAfter = Math.max(1, detail.timeToBlockExpire);
-    void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', retryAfter);
     throw new AppException(
       HttpStatus.TOO_MANY_REQUESTS,
       ErrorCode.RateLimited,

@@ -18,6 +18,9 @@ export class CreateSessions1763798500000 implements MigrationInterface {
           { name: 'expires_at', type: 'bigint' },
           { name: 'revoked_at', type: 'bigint', isNullable: true },
           { name: 'revoked_reason', type: 'varchar', length: '32', isNullable: true },
+          idColumn('current_token_id'),
+          idColumn('previous_token_id', { isNullable: true }),
+          { name: 'rotated_at', type: 'bigint', isNullable: true },
         ],
         foreignKeys: [
           new TableForeignKey({
@@ -41,7 +44,6 @@ export class CreateSessions1763798500000 implements MigrationInterface {
           idColumn('parent_id', { isNullable: true }),
           { name: 'created_at', type: 'bigint' },
           { name: 'expires_at', type: 'bigint' },
-          { name: 'consumed_at', type: 'bigint', isNullable: true },
         ],
         foreignKeys: [
           new TableForeignKey({

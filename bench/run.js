@@ -201,6 +201,14 @@ async function main() {
     user,
   });
   const meHeaders = { authorization: `Bearer ${tokens.accessToken}` };
+  const loginLoad = {
+    title: 'POST /auth/login',
+    url: `${server.url}/auth/login`,
+    method: 'POST',
+    connections: LOGIN_CONNECTIONS,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  };
 
   const results = {};
   try {
@@ -242,16 +250,7 @@ async function main() {
     const loginRuns = { argon2: [], login: [] };
     for (let round = 0; round < 3; round += 1) {
       loginRuns.argon2.push(await rawArgon2(LOGIN_CONNECTIONS, DURATION));
-      const { result, peak } = await peakRss(server.pid, () =>
-        cannon({
-          title: 'POST /auth/login',
-          url: `${server.url}/auth/login`,
-          method: 'POST',
-          connections: LOGIN_CONNECTIONS,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: PASSWORD }),
-        }),
-      );
+      const { result, peak } = await peakRss(server.pid, () => cannon(loginLoad));
       loginRuns.login.push(result);
       loadedRss = Math.max(loadedRss, peak);
     }
@@ -297,17 +296,7 @@ async function main() {
     await probe({ ...meProbe, seconds: 2 });
     for (let round = 0; round < 3; round += 1) {
       latencyRuns.idle.push(await probe(meProbe));
-      const [loaded, logins] = await Promise.all([
-        probe(meProbe),
-        cannon({
-          title: 'concurrent logins',
-          url: `${server.url}/auth/login`,
-          method: 'POST',
-          connections: LOGIN_CONNECTIONS,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: PASSWORD }),
-        }),
-      ]);
+      const [loaded, logins] = await Promise.all([probe(meProbe), cannon(loginLoad)]);
       latencyRuns.loaded.push(loaded);
       latencyRuns.logins.push(logins);
     }

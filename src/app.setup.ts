@@ -22,14 +22,35 @@ const version = (): string =>
   (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
     .version;
 
-/** True when any key or string in a parsed JSON value holds a NUL character (PostgreSQL refuses them in text). */
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+/** Deeper bodies are refused: no request of this API nests more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * What is wrong with a parsed JSON body, if anything: nesting deeper than MAX_JSON_DEPTH (validation and
+ * transformation are recursive, a deep enough body would exhaust the stack), or a NUL character in a key or a string
+ * (PostgreSQL refuses them in text). Walks with its own stack, so any depth is safe to inspect.
+ */
+function inspectJson(body: unknown): string | undefined {
+  const pending: Array<[unknown, number]> = [[body, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) {
+        return 'strings in the request body must not contain NUL (\\u0000) characters';
+      }
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_JSON_DEPTH) {
+        return `the request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
+      }
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) {
+          return 'strings in the request body must not contain NUL (\\u0000) characters';
+        }
+        pending.push([item, depth + 1]);
+      }
+    }
   }
-  return false;
+  return undefined;
 }
 
 /** Only JSON bodies are accepted; an empty body counts as no body, so `-H 'content-type: application/json'` with nothing is fine. */
@@ -39,13 +60,10 @@ function acceptJsonOnly(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if ((body as string).trim() === '') return done(null, undefined);
     void parseJson(request, body as string, (error, value) => {
-      if (!error && containsNul(value)) {
+      const problem = error ? undefined : inspectJson(value);
+      if (problem) {
         return done(
-          new AppException(
-            HttpStatus.BAD_REQUEST,
-            ErrorCode.ValidationFailed,
-            'strings in the request body must not contain NUL (\\u0000) characters',
-          ),
+          new AppException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, problem),
           undefined,
         );
       }

@@ -63,6 +63,19 @@ describe('HTTP platform (e2e)', () => {
       }
     });
 
+    it('refuses bodies nested deeper than 32 levels with 400 validation_failed', async () => {
+      const deep = `{"refreshToken":${'['.repeat(40)}${']'.repeat(40)}}`;
+      const response = await t.http
+        .post('/auth/refresh')
+        .set('Content-Type', 'application/json')
+        .send(deep);
+      expect({ status: response.status, code: response.body.code }).toEqual({
+        status: 400,
+        code: 'validation_failed',
+      });
+      expect(response.body.message).toContain('nested more than 32 levels');
+    });
+
     it('refuses prototype-poisoning keys with 400 invalid_json', async () => {
       for (const body of [
         '{"__proto__": {"admin": true}}',
@@ -132,6 +145,8 @@ describe('HTTP platform (e2e)', () => {
         `{"email": "${'a'.repeat(300)}@example.com", "password": "${'p'.repeat(3000)}"}`,
         '{"email": "\\u0000@example.com", "password": "\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000"}',
         '{"a":'.repeat(200) + '1' + '}'.repeat(200),
+        `{"refreshToken":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+        `{"email":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)},"password":"x"}`,
       ];
       for (const route of ROUTES.filter((r) => r.method === 'post')) {
         for (const body of bodies) {

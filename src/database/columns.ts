@@ -5,6 +5,7 @@ import type { ValueTransformer } from 'typeorm';
  * and PostgreSQL, and no time-zone conversions. PostgreSQL returns BIGINT as a string, hence the transformer.
  */
 export const epochMs: ValueTransformer = {
-  to: (value: number | null | undefined) => value,
+  // Identity on the way in: update criteria (IsNull(), MoreThan(now)) pass through here too and must stay intact.
+  to: (value: unknown) => value,
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };

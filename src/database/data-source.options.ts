@@ -27,6 +27,8 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
+    // A null or undefined in a where clause is a bug: TypeORM would otherwise drop the condition and match any row.
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
   } as const;
   if (database.kind === 'sqlite') {
     return {

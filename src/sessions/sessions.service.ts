@@ -124,6 +124,9 @@ export class SessionsService {
       if (await this.sessions.replaceCurrent(session.id, token.id, next.row.id, now)) {
         return { session, refreshToken: next.token, expiresAt: next.row.expiresAt };
       }
+      // The session ended meanwhile (say so), or moved on to a later token (then this one is reuse).
+      const latest = await this.sessions.findById(session.id);
+      if (latest) this.assertLive(latest, now);
     }
 
     if (await this.revokeSession(session.id, 'refresh_token_reused')) {

@@ -6,7 +6,7 @@ import { HttpStatus } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { Clock } from './common/clock';
 import { BEARER_SCHEME } from './common/decorators/api-authenticated.decorator';
@@ -144,6 +144,18 @@ export async function createApp(
     requestIdHeader: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Requests fastify refuses before routing (a malformed URL such as /%zz) get the same error format.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .code(HttpStatus.BAD_REQUEST)
+        .header('cache-control', 'no-store')
+        .send({
+          statusCode: HttpStatus.BAD_REQUEST,
+          error: 'Bad Request',
+          message: `the request URL is not valid (${error.message})`,
+          code: ErrorCode.BadRequest,
+        });
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, clock: options.clock }),

@@ -120,6 +120,16 @@ describe('HTTP platform (e2e)', () => {
       expect(response.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
     });
 
+    it('answers a malformed URL with 400 bad_request in the same format', async () => {
+      const response = await t.http.get('/%zz').expect(400);
+      expect(response.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('URL is not valid'),
+        code: 'bad_request',
+      });
+    });
+
     it('answers an unknown route with 404 not_found', async () => {
       const response = await t.http.get('/nowhere').expect(404);
       expect(response.body).toEqual({

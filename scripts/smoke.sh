@@ -54,15 +54,16 @@ done
 call GET /health 200
 [ -f "$work/data/portcullis.sqlite" ] || fail "no SQLite file in DATA_DIR"
 if [ -d /proc ]; then
-  # The server lowers the priority of libuv's worker threads (nice 10) so that hashing yields to requests.
-  node_pid=""
+  # Password hashing runs in child processes of the server at the lowest priority (nice 19).
+  hashers=0
   for candidate in $(descendants "$server"); do
-    grep -q 'dist/main.js' "/proc/$candidate/cmdline" 2>/dev/null && node_pid=$candidate
+    if grep -q 'hashing-worker.js' "/proc/$candidate/cmdline" 2>/dev/null; then
+      [ "$(awk '{print $19}' "/proc/$candidate/stat")" = 19 ] || fail "hashing process $candidate is not at nice 19"
+      hashers=$((hashers + 1))
+    fi
   done
-  [ -n "$node_pid" ] || fail "cannot find the server process under npm start"
-  niced=$(for task in /proc/"$node_pid"/task/*; do awk '{print $19}' "$task/stat"; done | grep -c '^10$' || true)
-  [ "$niced" -ge 1 ] || fail "no libuv worker thread runs at nice 10 (pid $node_pid)"
-  echo "ok  $niced libuv worker threads at nice 10"
+  [ "$hashers" -ge 1 ] || fail "no password-hashing process under the server"
+  echo "ok  $hashers password-hashing processes at nice 19"
 fi
 
 email="smoke-$RANDOM@example.com"

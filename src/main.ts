@@ -1,17 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
-import { lowerThreadpoolPriority } from './common/threadpool-priority';
 import { ConfigValidationError } from './config';
 
 async function bootstrap(): Promise<void> {
-  // Before anything else uses libuv's thread pool (database driver, hashing, file system).
-  const workers = await lowerThreadpoolPriority();
   const { app, config } = await createApp();
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   const logger = new Logger('Portcullis');
-  logger.debug(`lowered the scheduling priority of ${workers} libuv worker threads`);
   if (config.redisUrl) {
     logger.warn(
       'REDIS_URL is set, but this version keeps rate limits and revocation notices per instance; ' +

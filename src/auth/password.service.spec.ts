@@ -18,6 +18,9 @@ describe(PasswordService.name, () => {
     sut = new PasswordService(config);
     await sut.onModuleInit();
   });
+  afterAll(async () => {
+    await sut.onModuleDestroy();
+  });
 
   describe('verify', () => {
     it('accepts the password whatever its Unicode form (NFKC), and nothing else', async () => {
@@ -34,11 +37,16 @@ describe(PasswordService.name, () => {
       const other = new PasswordService({
         get: () => ({ ...settings, argon2: { ...settings.argon2, timeCost: 2 } }),
       } as unknown as ConfigService<AppConfig, true>);
-      const hash = await sut.hash('a fine passphrase');
-      await expect(other.verify(hash, 'a fine passphrase')).resolves.toEqual({
-        ok: true,
-        needsRehash: true,
-      });
+      await other.onModuleInit();
+      try {
+        const hash = await sut.hash('a fine passphrase');
+        await expect(other.verify(hash, 'a fine passphrase')).resolves.toEqual({
+          ok: true,
+          needsRehash: true,
+        });
+      } finally {
+        await other.onModuleDestroy();
+      }
     });
   });
 

@@ -1,10 +1,11 @@
-import { HttpStatus, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import * as argon2 from 'argon2';
+import { needsRehash } from 'argon2';
 import type { AppConfig } from '../config';
-import { ConcurrencyLimiter, QueueFullError } from '../common/concurrency-limiter';
+import { QueueFullError } from '../common/concurrency-limiter';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { HashingPool, type HashingJob } from './hashing-pool';
 import { checkPasswordPolicy, warmPasswordPolicy } from './password-policy';
 
 export interface PasswordCheck {
@@ -13,30 +14,35 @@ export interface PasswordCheck {
   needsRehash: boolean;
 }
 
-/** Hashes that may wait per hashing slot: about a second and a half of work at the OWASP parameters. */
-const WAITING_PER_SLOT = 50;
+/** Hashes that may wait per hashing process: about a second and a half of work at the OWASP parameters. */
+const WAITING_PER_PROCESS = 50;
 
 /** Passwords are compared after NFKC normalisation, never truncated. */
 export const normalizePassword = (password: string): string => password.normalize('NFKC');
 
-/** argon2id hashing and verification with the configured (OWASP by default) parameters. */
+/** argon2id hashing and verification with the configured (OWASP by default) parameters, off the event loop. */
 @Injectable()
-export class PasswordService implements OnModuleInit {
+export class PasswordService implements OnModuleInit, OnModuleDestroy {
   private readonly settings: AppConfig['password'];
-  private readonly limiter: ConcurrencyLimiter;
+  private readonly pool: HashingPool;
   private dummyHash!: string;
 
   constructor(config: ConfigService<AppConfig, true>) {
     this.settings = config.get('password', { infer: true });
-    this.limiter = new ConcurrencyLimiter(
+    this.pool = new HashingPool(
       this.settings.maxConcurrentHashes,
-      this.settings.maxConcurrentHashes * WAITING_PER_SLOT,
+      this.settings.maxConcurrentHashes * WAITING_PER_PROCESS,
     );
   }
 
   async onModuleInit(): Promise<void> {
     warmPasswordPolicy();
+    await this.pool.start();
     this.dummyHash = await this.hash('portcullis-dummy-password-for-unknown-accounts');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.stop();
   }
 
   /** Throws a 400 `weak_password` naming the rule that failed. */
@@ -44,26 +50,33 @@ export class PasswordService implements OnModuleInit {
     checkPasswordPolicy(normalizePassword(password), email, this.settings);
   }
 
-  hash(password: string): Promise<string> {
-    return this.limited(() =>
-      argon2.hash(normalizePassword(password), { type: argon2.argon2id, ...this.settings.argon2 }),
-    );
+  async hash(password: string): Promise<string> {
+    const options = this.settings.argon2;
+    return (await this.run({
+      op: 'hash',
+      password: normalizePassword(password),
+      options,
+    })) as string;
   }
 
   async verify(hash: string, password: string): Promise<PasswordCheck> {
-    const ok = await this.limited(() => argon2.verify(hash, normalizePassword(password)));
-    return { ok, needsRehash: ok && argon2.needsRehash(hash, this.settings.argon2) };
+    const ok = (await this.run({
+      op: 'verify',
+      hash,
+      password: normalizePassword(password),
+    })) as boolean;
+    return { ok, needsRehash: ok && needsRehash(hash, this.settings.argon2) };
   }
 
   /** Spends the same work as a real verification, for accounts that do not exist. */
   async verifyAgainstDummy(password: string): Promise<void> {
-    await this.limited(() => argon2.verify(this.dummyHash, normalizePassword(password)));
+    await this.run({ op: 'verify', hash: this.dummyHash, password: normalizePassword(password) });
   }
 
   /** A full queue is an overload, not a wrong password: 503 with Retry-After, whoever the account. */
-  private async limited<T>(task: () => Promise<T>): Promise<T> {
+  private async run(job: HashingJob): Promise<string | boolean> {
     try {
-      return await this.limiter.run(task);
+      return await this.pool.run(job);
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
       throw new AppException(

@@ -48,9 +48,8 @@ describe('configuration', () => {
       });
     });
 
-    it('hashes one password per core at most, leaving a libuv worker thread to the database', () => {
-      expect(sut().password.maxConcurrentHashes).toBe(Math.min(availableParallelism(), 3));
-      expect(sut({ UV_THREADPOOL_SIZE: '2' }).password.maxConcurrentHashes).toBe(1);
+    it('hashes one password per core unless ARGON2_MAX_CONCURRENCY says otherwise', () => {
+      expect(sut().password.maxConcurrentHashes).toBe(availableParallelism());
       expect(sut({ ARGON2_MAX_CONCURRENCY: '5' }).password.maxConcurrentHashes).toBe(5);
     });
 

@@ -91,13 +91,6 @@ function readPrivateKey(env: EnvironmentVariables): AppConfig['jwt']['privateKey
   return undefined;
 }
 
-/**
- * One hash per core, and never every libuv worker thread: the database driver needs one free, or a query waits
- * behind tens of milliseconds of hashing.
- */
-const defaultHashConcurrency = (threadpoolSize: number): number =>
-  Math.max(1, Math.min(availableParallelism(), threadpoolSize - 1));
-
 /** Builds the typed settings from validated variables. */
 export function buildConfig(env: EnvironmentVariables): AppConfig {
   return {
@@ -136,8 +129,8 @@ export function buildConfig(env: EnvironmentVariables): AppConfig {
         timeCost: env.ARGON2_TIME_COST,
         parallelism: env.ARGON2_PARALLELISM,
       },
-      maxConcurrentHashes:
-        env.ARGON2_MAX_CONCURRENCY || defaultHashConcurrency(env.UV_THREADPOOL_SIZE),
+      // One hashing process per core by default.
+      maxConcurrentHashes: env.ARGON2_MAX_CONCURRENCY || availableParallelism(),
     },
   };
 }

@@ -76,8 +76,6 @@ export class EnvironmentVariables {
   @Max(20) @Min(1) @IsInt() @toInt() ARGON2_TIME_COST = 2;
   @Max(16) @Min(1) @IsInt() @toInt() ARGON2_PARALLELISM = 1;
   @Max(64) @Min(0) @IsInt() @toInt() ARGON2_MAX_CONCURRENCY = 0;
-  /** Node's own variable (libuv worker threads), read here only to size the hashing limit. */
-  @Max(1024) @Min(1) @IsInt() @toInt() UV_THREADPOOL_SIZE = 4;
 
   @IsIn(LOG_LEVELS) @trimmed() LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

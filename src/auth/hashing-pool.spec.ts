@@ -1,0 +1,96 @@
+import { getPriority } from 'node:os';
+import { QueueFullError } from '../common/concurrency-limiter';
+import { HASHING_NICENESS, HashingPool } from './hashing-pool';
+
+const options = { memoryCost: 8192, timeCost: 1, parallelism: 1 };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe(HashingPool.name, () => {
+  let sut: HashingPool;
+
+  beforeEach(async () => {
+    sut = new HashingPool(2, 10);
+    await sut.start();
+  });
+  afterEach(async () => {
+    await sut.stop();
+  });
+
+  describe('run', () => {
+    it('hashes and verifies argon2id in separate low-priority processes', async () => {
+      const hash = (await sut.run({ op: 'hash', password: 'a passphrase', options })) as string;
+      expect(hash).toMatch(/^\$argon2id\$v=19\$m=8192,p=1,t=1\$/);
+      await expect(sut.run({ op: 'verify', hash, password: 'a passphrase' })).resolves.toBe(true);
+      await expect(sut.run({ op: 'verify', hash, password: 'another one' })).resolves.toBe(false);
+      expect(sut.pids).toHaveLength(2);
+      expect(sut.pids).not.toContain(process.pid);
+      if (process.platform === 'linux') {
+        for (const pid of sut.pids) expect(getPriority(pid)).toBe(HASHING_NICENESS);
+      }
+    });
+
+    it('runs jobs in parallel on every process', async () => {
+      const hashes = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          sut.run({ op: 'hash', password: `password ${i}`, options }),
+        ),
+      );
+      expect(new Set(hashes).size).toBe(6);
+    });
+
+    it('fails the job of a process that dies, and replaces the process', async () => {
+      const heavy = { memoryCost: 262144, timeCost: 8, parallelism: 1 };
+      const [first] = sut.pids;
+      const doomed = Promise.all([
+        sut.run({ op: 'hash', password: 'x', options: heavy }),
+        sut.run({ op: 'hash', password: 'y', options: heavy }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      process.kill(first, 'SIGKILL');
+      await expect(doomed).rejects.toThrow('exited during a job');
+      await expect(sut.run({ op: 'hash', password: 'after', options })).resolves.toMatch(
+        /^\$argon2id/,
+      );
+      expect(sut.pids).not.toContain(first);
+      expect(sut.pids).toHaveLength(2);
+    });
+
+    it('reports a failed hash as an error', async () => {
+      await expect(sut.run({ op: 'verify', hash: 'not a hash', password: 'x' })).rejects.toThrow(
+        'password hashing failed',
+      );
+    });
+  });
+
+  describe('stop', () => {
+    it('ends every process', async () => {
+      const pids = sut.pids;
+      await sut.stop();
+      expect(pids.filter(alive)).toEqual([]);
+    });
+  });
+
+  it('refuses at once beyond its queue', async () => {
+    const small = new HashingPool(1, 1);
+    await small.start();
+    try {
+      const jobs = [1, 2, 3].map((i) => small.run({ op: 'hash', password: `p${i}`, options }));
+      const outcomes = await Promise.allSettled(jobs);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(QueueFullError);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -1,0 +1,19 @@
+'use strict';
+/**
+ * A password-hashing process (see hashing-pool.ts). It runs argon2 jobs one at a time for its parent, over the IPC
+ * channel, and exits when the parent goes away. Plain JavaScript so that it runs as is from src/ (tests) and dist/.
+ */
+const argon2 = require('argon2');
+
+process.on('message', (job) => {
+  const work =
+    job.op === 'hash'
+      ? argon2.hash(job.password, { type: argon2.argon2id, ...job.options })
+      : argon2.verify(job.hash, job.password);
+  work.then(
+    (result) => process.send({ result }),
+    (error) => process.send({ error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true });

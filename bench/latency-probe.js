@@ -1,13 +1,21 @@
 'use strict';
 /**
- * Open-loop latency probe: sends GET requests at a fixed rate (one every 1000/rate ms, whatever the answers) over
- * keep-alive connections and prints the latency percentiles as one JSON line. autocannon's fixed-rate mode sends
+ * Open-loop latency probe: sends requests at a fixed rate (one every 1000/rate ms, whatever the answers) over
+ * keep-alive connections and prints every latency (ms) as one JSON line. autocannon's fixed-rate mode sends
  * each second's quota in a burst and back-fills latencies, which hides what a steady client sees; this does not.
- * Env: PROBE = { url, headers, rate, seconds }.
+ * Env: PROBE = { url, headers, rate, seconds, method = 'GET', body, expectStatus = 200 }.
  */
 const http = require('node:http');
 
-const { url, headers, rate, seconds } = JSON.parse(process.env.PROBE);
+const {
+  url,
+  headers,
+  rate,
+  seconds,
+  method = 'GET',
+  body,
+  expectStatus = 200,
+} = JSON.parse(process.env.PROBE);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const latencies = [];
 let failures = 0;
@@ -16,11 +24,11 @@ let pending = 0;
 function send() {
   const started = process.hrtime.bigint();
   pending += 1;
-  const request = http.get(url, { agent, headers }, (response) => {
+  const request = http.request(url, { agent, headers, method }, (response) => {
     response.resume();
     response.on('end', () => {
       pending -= 1;
-      if (response.statusCode === 200)
+      if (response.statusCode === expectStatus)
         latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
       else failures += 1;
     });
@@ -29,6 +37,7 @@ function send() {
     pending -= 1;
     failures += 1;
   });
+  request.end(body);
 }
 
 const interval = 1000 / rate;
@@ -48,12 +57,8 @@ function finish() {
   const wait = setInterval(() => {
     if (pending > 0) return;
     clearInterval(wait);
-    latencies.sort((a, b) => a - b);
-    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-    const round = (value) => Math.round(value * 100) / 100;
-    process.stdout.write(
-      `${JSON.stringify({ requests: latencies.length, failures, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(latencies[latencies.length - 1]) })}\n`,
-    );
+    const rounded = latencies.map((value) => Math.round(value * 1000) / 1000);
+    process.stdout.write(`${JSON.stringify({ failures, latencies: rounded })}\n`);
     agent.destroy();
   }, 20);
 }

@@ -136,7 +136,7 @@ function probe(options) {
       const result = JSON.parse(out);
       if (result.failures > 0)
         return fail(new Error(`latency probe: ${result.failures} failed requests`));
-      done(result);
+      done(result.latencies);
     });
   });
 }
@@ -155,12 +155,15 @@ function rawArgon2(concurrency, seconds) {
   });
 }
 
-async function cannon(options) {
+async function cannon({ expectStatus, ...options }) {
   const result = await autocannon({ duration: DURATION, connections: CONNECTIONS, ...options });
-  const unexpected = result.non2xx + result.errors + result.timeouts;
+  const wrongStatus = expectStatus
+    ? result.requests.total - (result.statusCodeStats[expectStatus]?.count ?? 0)
+    : result.non2xx;
+  const unexpected = wrongStatus + result.errors + result.timeouts;
   if (unexpected > 0) {
     throw new Error(
-      `${options.title}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      `${options.title}: ${wrongStatus} unexpected statuses, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   }
   return {
@@ -176,6 +179,22 @@ const fmt = (value, digits = 0) =>
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Percentiles of latencies pooled from every round of a condition. */
+function percentiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const round = (value) => Math.round(value * 100) / 100;
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(sorted.at(-1)),
+  };
+}
+
 /** The run whose figure is the median of the runs. */
 const pickMedian = (runs, figure) =>
   [...runs].sort((a, b) => figure(a) - figure(b))[Math.floor(runs.length / 2)];
@@ -284,9 +303,10 @@ async function main() {
     });
 
     log(
-      `GET /users/me at a steady ${RATE} req/s: alone, then while ${LOGIN_CONNECTIONS} connections log in`,
+      `GET /users/me at a steady ${RATE} req/s: alone, with logins running, with as many cheap requests running`,
     );
-    const latencyRuns = { idle: [], loaded: [], logins: [] };
+    const samples = { idle: [], logins: [], control: [] };
+    const loginRates = [];
     const meProbe = {
       url: `${server.url}/users/me`,
       headers: meHeaders,
@@ -295,14 +315,29 @@ async function main() {
     };
     await probe({ ...meProbe, seconds: 2 });
     for (let round = 0; round < 3; round += 1) {
-      latencyRuns.idle.push(await probe(meProbe));
-      const [loaded, logins] = await Promise.all([probe(meProbe), cannon(loginLoad)]);
-      latencyRuns.loaded.push(loaded);
-      latencyRuns.logins.push(logins);
+      samples.idle.push(...(await probe(meProbe)));
+      const [underLogins, logins] = await Promise.all([probe(meProbe), cannon(loginLoad)]);
+      samples.logins.push(...underLogins);
+      loginRates.push(logins.rps);
+      // Control: the same number of requests per second, steady, refused by validation (no hashing, no database).
+      const [underControl] = await Promise.all([
+        probe(meProbe),
+        probe({
+          url: `${server.url}/auth/login`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"email":1}',
+          expectStatus: 400,
+          rate: Math.max(1, Math.round(logins.rps)),
+          seconds: DURATION,
+        }),
+      ]);
+      samples.control.push(...underControl);
     }
-    results.idleLatency = pickMedian(latencyRuns.idle, (run) => run.p99);
-    results.loadedLatency = pickMedian(latencyRuns.loaded, (run) => run.p99);
-    results.concurrentLogins = pickMedian(latencyRuns.logins, (run) => run.rps);
+    results.latency = Object.fromEntries(
+      Object.entries(samples).map(([condition, values]) => [condition, percentiles(values)]),
+    );
+    results.concurrentLogins = median(loginRates);
     results.idleRss = idleRss;
     results.loadedRss = loadedRss;
     results.startupMs = server.startupMs;
@@ -343,15 +378,22 @@ function report(r) {
     '',
     '## Latency of GET /users/me while logins run',
     '',
-    `GET /users/me at a steady ${RATE} req/s (bench/latency-probe.js: open loop, in its own process), alone, then`,
-    `while ${LOGIN_CONNECTIONS} connections log in as fast as they can. Three rounds; the median round by p99 is shown.`,
+    `GET /users/me at a steady ${RATE} req/s (bench/latency-probe.js: open loop, in its own process): alone; while`,
+    `${LOGIN_CONNECTIONS} connections log in as fast as they can; and, as a control, while the same number of requests`,
+    'per second is refused by validation (no hashing, no database). Three rounds of each, alternating; the percentiles',
+    'pool every round.',
     '',
-    '| condition | p50 ms | p90 ms | p99 ms | max ms |',
-    '|---|---:|---:|---:|---:|',
-    `| idle | ${r.idleLatency.p50} | ${r.idleLatency.p90} | ${r.idleLatency.p99} | ${r.idleLatency.max} |`,
-    `| with concurrent logins (${fmt(r.concurrentLogins.rps, 1)} logins/s) | ${r.loadedLatency.p50} | ${r.loadedLatency.p90} | ${r.loadedLatency.p99} | ${r.loadedLatency.max} |`,
+    '| condition | requests | p50 ms | p90 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...[
+      ['idle', r.latency.idle],
+      [`with concurrent logins (${fmt(r.concurrentLogins, 1)} logins/s)`, r.latency.logins],
+      ['control: as many requests/s answered 400', r.latency.control],
+    ].map(
+      ([name, l]) => `| ${name} | ${fmt(l.count)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} |`,
+    ),
     '',
-    `p99 under logins / idle p99: ${ratio(r.loadedLatency.p99, r.idleLatency.p99)}`,
+    `p99 under logins / idle p99: ${ratio(r.latency.logins.p99, r.latency.idle.p99)}; under the control: ${ratio(r.latency.control.p99, r.latency.idle.p99)}`,
     '',
     '## Memory and start-up',
     '',

@@ -11,9 +11,18 @@ process.on('message', (job) => {
       ? argon2.hash(job.password, { type: argon2.argon2id, ...job.options })
       : argon2.verify(job.hash, job.password);
   work.then(
-    (result) => process.send({ result }),
-    (error) => process.send({ error: error instanceof Error ? error.message : String(error) }),
+    (result) => reply({ result }),
+    (error) => reply({ error: error instanceof Error ? error.message : String(error) }),
   );
 });
+
+/** Answers the parent; if it has gone, there is nobody left to work for. */
+function reply(message) {
+  if (!process.connected) process.exit(0);
+  process.send(message, (error) => {
+    if (error) process.exit(0);
+  });
+}
+
 process.on('disconnect', () => process.exit(0));
-process.send({ ready: true });
+reply({ ready: true });

@@ -5,6 +5,7 @@ import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.setup';
 import { DEV_KEY_FILE } from '../src/auth/keys.service';
+import { PasswordService } from '../src/auth/password.service';
 import { ConfigValidationError } from '../src/config';
 import { User } from '../src/users/user.entity';
 import { bearer, login, PASSWORD, register, type Tokens } from './support/fixtures';
@@ -166,5 +167,34 @@ describe('Start-up refusals', () => {
     await expect(start({ ACCESS_TOKEN_TTL: '-5' })).rejects.toThrow(
       /ACCESS_TOKEN_TTL must not be less than 30/,
     );
+  });
+});
+
+describe('Shutdown (e2e)', () => {
+  it('lets a login in flight finish before the hashing processes and the database close', async () => {
+    const t = await createTestApp();
+    try {
+      const user = await register(t.http);
+      const passwords = t.app.get(PasswordService);
+      const verify = passwords.verify.bind(passwords);
+      let hashing!: () => void;
+      const started = new Promise<void>((resolve) => (hashing = resolve));
+      jest.spyOn(passwords, 'verify').mockImplementation((hash, password) => {
+        hashing();
+        return verify(hash, password);
+      });
+      const login = t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: PASSWORD })
+        .then((r) => r);
+      await started;
+      const closing = t.app.close();
+      const response = await login;
+      await closing;
+      expect(response.status).toBe(200);
+      expect(response.body.accessToken).toEqual(expect.any(String));
+    } finally {
+      await t.database.drop();
+    }
   });
 });

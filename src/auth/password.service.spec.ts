@@ -19,7 +19,7 @@ describe(PasswordService.name, () => {
     await sut.onModuleInit();
   });
   afterAll(async () => {
-    await sut.onModuleDestroy();
+    await sut.onApplicationShutdown();
   });
 
   describe('verify', () => {
@@ -45,7 +45,7 @@ describe(PasswordService.name, () => {
           needsRehash: true,
         });
       } finally {
-        await other.onModuleDestroy();
+        await other.onApplicationShutdown();
       }
     });
   });

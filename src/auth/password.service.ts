@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { needsRehash } from 'argon2';
 import type { AppConfig } from '../config';
@@ -22,7 +22,7 @@ export const normalizePassword = (password: string): string => password.normaliz
 
 /** argon2id hashing and verification with the configured (OWASP by default) parameters, off the event loop. */
 @Injectable()
-export class PasswordService implements OnModuleInit, OnModuleDestroy {
+export class PasswordService implements OnModuleInit, OnApplicationShutdown {
   private readonly settings: AppConfig['password'];
   private readonly pool: HashingPool;
   private dummyHash!: string;
@@ -41,7 +41,8 @@ export class PasswordService implements OnModuleInit, OnModuleDestroy {
     this.dummyHash = await this.hash('portcullis-dummy-password-for-unknown-accounts');
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed and its requests have finished: a login in flight still gets its hash. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.stop();
   }
 

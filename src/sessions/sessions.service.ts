@@ -20,7 +20,6 @@ export interface SessionMetadata {
 export interface IssuedRefreshToken {
   session: Session;
   refreshToken: string;
-  expiresAt: number;
 }
 
 export const hashRefreshToken = (token: string): string =>
@@ -30,7 +29,7 @@ export const hashRefreshToken = (token: string): string =>
 export const SESSION_STATUS_TTL_MS = 1000;
 
 /** null: the session does not exist (any more). */
-type SessionStatus = { userId: string; active: boolean } | null;
+type CachedSessionStatus = { userId: string; active: boolean } | null;
 
 const unauthorized = (code: ErrorCode, message: string) =>
   new AppException(HttpStatus.UNAUTHORIZED, code, message);
@@ -44,7 +43,7 @@ export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
   private readonly settings: AppConfig['sessions'];
   /** Answers the access-token check on every request without a query; revoking code invalidates it. */
-  private readonly statuses = new ReadThroughCache<string, SessionStatus>({
+  private readonly statuses = new ReadThroughCache<string, CachedSessionStatus>({
     ttlMs: SESSION_STATUS_TTL_MS,
     maxEntries: 100_000,
     isFinal: (status) => status === null || !status.active,
@@ -79,7 +78,7 @@ export class SessionsService {
     };
     await this.sessions.insert(session);
     await this.refreshTokens.insert(first.row);
-    return { session, refreshToken: first.token, expiresAt: first.row.expiresAt };
+    return { session, refreshToken: first.token };
   }
 
   /**
@@ -109,7 +108,7 @@ export class SessionsService {
       const next = this.newToken(session.id, token.id, now, session.expiresAt);
       await this.refreshTokens.insert(next.row);
       if (await this.sessions.rotate(session.id, token.id, next.row.id, now)) {
-        return { session, refreshToken: next.token, expiresAt: next.row.expiresAt };
+        return { session, refreshToken: next.token };
       }
       // Another request exchanged this token (or the session ended) since we read the session: look again.
       session = await this.sessions.findById(session.id);
@@ -122,7 +121,7 @@ export class SessionsService {
       const next = this.newToken(session.id, token.id, now, session.expiresAt);
       await this.refreshTokens.insert(next.row);
       if (await this.sessions.replaceCurrent(session.id, token.id, next.row.id, now)) {
-        return { session, refreshToken: next.token, expiresAt: next.row.expiresAt };
+        return { session, refreshToken: next.token };
       }
       // The session ended meanwhile (say so), or moved on to a later token (then this one is reuse).
       const latest = await this.sessions.findById(session.id);

@@ -8,8 +8,8 @@ export class QueueFullError extends Error {
 
 /**
  * Runs at most `limit` tasks at once; up to `maxWaiting` more wait in arrival order, and beyond that `run` fails
- * at once with QueueFullError rather than letting the wait (and memory) grow without bound. Used to keep password
- * hashing from taking every libuv worker thread (the database driver needs one) and every core at once.
+ * at once with QueueFullError rather than letting the wait (and memory) grow without bound. Used by HashingPool:
+ * one job per hashing process, and a bounded backlog behind them.
  */
 export class ConcurrencyLimiter {
   private running = 0;

@@ -31,6 +31,13 @@ export const SESSION_STATUS_TTL_MS = 1000;
 /** null: the session does not exist (any more). */
 type CachedSessionStatus = { userId: string; active: boolean } | null;
 
+const invalidRefreshToken = () =>
+  new AppException(
+    HttpStatus.UNAUTHORIZED,
+    ErrorCode.InvalidRefreshToken,
+    'the refresh token is not valid; log in again',
+  );
+
 const unauthorized = (code: ErrorCode, message: string) =>
   new AppException(HttpStatus.UNAUTHORIZED, code, message);
 
@@ -90,12 +97,7 @@ export class SessionsService {
     const now = this.clock.now();
     const token = await this.refreshTokens.findByHash(hashRefreshToken(presented));
     let session = token && (await this.sessions.findById(token.sessionId));
-    if (!token || !session) {
-      throw unauthorized(
-        ErrorCode.InvalidRefreshToken,
-        'the refresh token is not valid; log in again',
-      );
-    }
+    if (!token || !session) throw invalidRefreshToken();
     this.assertLive(session, now);
 
     if (session.currentTokenId === token.id) {
@@ -105,24 +107,23 @@ export class SessionsService {
           'the refresh token expired after a period of inactivity; log in again',
         );
       }
-      const next = this.newToken(session.id, token.id, now, session.expiresAt);
-      await this.refreshTokens.insert(next.row);
-      if (await this.sessions.rotate(session.id, token.id, next.row.id, now)) {
-        return { session, refreshToken: next.token };
-      }
+      const sessionId = session.id;
+      const issued = await this.successor(session, token.id, now, (nextId) =>
+        this.sessions.rotate(sessionId, token.id, nextId, now),
+      );
+      if (issued) return { session, refreshToken: issued };
       // Another request exchanged this token (or the session ended) since we read the session: look again.
-      session = await this.sessions.findById(session.id);
-      if (!session)
-        throw unauthorized(ErrorCode.InvalidRefreshToken, 'the refresh token is not valid');
+      session = await this.sessions.findById(sessionId);
+      if (!session) throw invalidRefreshToken();
       this.assertLive(session, now);
     }
 
     if (this.withinGrace(session, token.id, now)) {
-      const next = this.newToken(session.id, token.id, now, session.expiresAt);
-      await this.refreshTokens.insert(next.row);
-      if (await this.sessions.replaceCurrent(session.id, token.id, next.row.id, now)) {
-        return { session, refreshToken: next.token };
-      }
+      const sessionId = session.id;
+      const issued = await this.successor(session, token.id, now, (nextId) =>
+        this.sessions.replaceCurrent(sessionId, token.id, nextId, now),
+      );
+      if (issued) return { session, refreshToken: issued };
       // The session ended meanwhile (say so), or moved on to a later token (then this one is reuse).
       const latest = await this.sessions.findById(session.id);
       if (latest) this.assertLive(latest, now);
@@ -179,6 +180,21 @@ export class SessionsService {
         'the session reached its maximum age; log in again',
       );
     }
+  }
+
+  /**
+   * Stores a successor of `parentId`, then lets `claim` (one conditional UPDATE) make it the session's current
+   * token. Answers the successor's plaintext, or null when the claim lost (the stored row is then never usable).
+   */
+  private async successor(
+    session: Session,
+    parentId: string,
+    now: number,
+    claim: (nextId: string) => Promise<boolean>,
+  ): Promise<string | null> {
+    const next = this.newToken(session.id, parentId, now, session.expiresAt);
+    await this.refreshTokens.insert(next.row);
+    return (await claim(next.row.id)) ? next.token : null;
   }
 
   /** The token rotated last, presented again within REFRESH_REUSE_GRACE seconds of its rotation. */

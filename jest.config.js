@@ -19,7 +19,7 @@ module.exports = {
       // TypeORM keeps its metadata on the global object; Jest's cleanup between files would only warn about it.
       testEnvironmentOptions: { globalsCleanup: 'off' },
       rootDir: __dirname,
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       transform,
     },

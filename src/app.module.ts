@@ -1,42 +1,73 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access/access.guard';
+import { CREDENTIAL_RESOLVERS, type CredentialResolver } from './access/credential-resolver';
+import { RolesGuard } from './access/roles.guard';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
-import { JwtAuthGuard } from './auth/jwt-auth.guard';
-import { Clock } from './common/clock';
-import { ClockModule } from './common/clock.module';
-import { RolesGuard } from './common/guards/roles.guard';
-import { AppThrottlerGuard } from './common/throttler/app-throttler.guard';
-import { ThrottlingModule } from './common/throttler/throttling.module';
+import { Clock, SystemClock } from './common/clock';
 import { AppConfigModule, type AppConfig } from './config';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { KeysModule } from './keys/keys.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { AppThrottlerGuard } from './throttling/app-throttler.guard';
+import { ThrottlingModule } from './throttling/throttling.module';
+import { AccessTokenResolver } from './tokens/access-token.resolver';
+import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
+  /** The source of "now" for everything that expires; tests pass one they can move. */
   clock?: Clock;
 }
 
+/** Provides the Clock everywhere. */
+@Global()
+@Module({})
+class ClockModule {
+  static forRoot(clock: Clock): DynamicModule {
+    return {
+      module: ClockModule,
+      providers: [{ provide: Clock, useValue: clock }],
+      exports: [Clock],
+    };
+  }
+}
+
+/** The composition root: every module, the global guards in order, the credential resolvers in order. */
 @Module({})
 export class AppModule {
-  static forRoot({ config, clock }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, clock = new SystemClock() }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
+        EventsModule,
         DatabaseModule,
         ThrottlingModule,
-        SessionsModule,
         UsersModule,
+        SessionsModule,
+        KeysModule,
+        TokensModule,
         AuthModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [
+        // Who may call: the first resolver that recognises a request's credential decides. A new kind of
+        // credential is one more resolver here; the guard and the controllers do not change.
+        {
+          provide: CREDENTIAL_RESOLVERS,
+          inject: [AccessTokenResolver],
+          useFactory: (...resolvers: CredentialResolver[]) => resolvers,
+        },
         // Global guards, in this order: rate limit, then authentication (deny by default), then roles.
         { provide: APP_GUARD, useClass: AppThrottlerGuard },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
     };

@@ -8,7 +8,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const url = await app.getUrl();
   const logger = new Logger('Portcullis');
-  if (config.redisUrl) {
+  if (config.redis.url) {
     logger.warn(
       'REDIS_URL is set, but this version keeps rate limits and revocation notices per instance; ' +
         'run a single instance, or expect limits and the one-second revocation to hold per instance only',

@@ -21,12 +21,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiAuthenticated } from '../common/decorators/api-authenticated.decorator';
-import { CurrentUser } from '../common/decorators/current-user.decorator';
-import { Public } from '../common/decorators/public.decorator';
-import { ErrorResponseDto } from '../common/dto/error-response.dto';
-import type { Principal } from '../common/principal';
-import { LoginRateLimit } from '../common/throttler/app-throttler.guard';
+import { Authenticated } from '../access/authenticated.decorator';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
+import { Public } from '../access/public.decorator';
+import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { requestContext } from '../http/request-context';
+import { LoginRateLimit } from '../throttling/app-throttler.guard';
 import { UserDto } from '../users/dto/user.dto';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
@@ -56,8 +57,8 @@ export class AuthController {
     description: 'validation_failed or weak_password (with `rule`)',
   })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'email_taken' })
-  register(@Body() body: RegisterDto): Promise<UserDto> {
-    return this.auth.register(body);
+  register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserDto> {
+    return this.auth.register(body, requestContext(request));
   }
 
   @Public()
@@ -73,10 +74,7 @@ export class AuthController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'validation_failed' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'invalid_credentials' })
   login(@Req() request: FastifyRequest & { user: User }): Promise<TokensDto> {
-    return this.auth.issueSession(request.user, {
-      userAgent: request.headers['user-agent'] ?? null,
-      ip: request.ip,
-    });
+    return this.auth.issueSession(request.user, requestContext(request));
   }
 
   @Public()
@@ -98,21 +96,24 @@ export class AuthController {
     return this.auth.refresh(body.refreshToken);
   }
 
-  @ApiAuthenticated()
+  @Authenticated()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Revoke the caller's session (its refresh and access tokens)" })
   @ApiNoContentResponse({ description: 'Logged out' })
-  logout(@CurrentUser() principal: Principal): Promise<void> {
-    return this.auth.logout(principal);
+  logout(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<void> {
+    return this.auth.logout(principal, requestContext(request));
   }
 
-  @ApiAuthenticated()
+  @Authenticated()
   @Post('logout-all')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke every session of the caller' })
   @ApiNoContentResponse({ description: 'Every session revoked' })
-  logoutAll(@CurrentUser() principal: Principal): Promise<void> {
-    return this.auth.logoutAll(principal);
+  logoutAll(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    return this.auth.logoutAll(principal, requestContext(request));
   }
 }

@@ -1,32 +1,18 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { PasswordsModule } from '../passwords/passwords.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwksController } from './jwks.controller';
-import { JwtStrategy } from './jwt.strategy';
-import { KeysService } from './keys.service';
 import { LocalStrategy } from './local.strategy';
-import { PasswordService } from './password.service';
-import { PrincipalService } from './principal.service';
-import { TokenService } from './token.service';
-import { VerifiedTokenCache } from './verified-token.cache';
 
+/** The sign-in flow: /auth/register, /auth/login (passport-local), /auth/refresh, /auth/logout(-all). */
 @Module({
-  imports: [UsersModule, SessionsModule, PassportModule, JwtModule.register({})],
-  controllers: [AuthController, JwksController],
-  providers: [
-    AuthService,
-    KeysService,
-    TokenService,
-    PasswordService,
-    PrincipalService,
-    VerifiedTokenCache,
-    LocalStrategy,
-    JwtStrategy,
-  ],
-  exports: [PrincipalService, VerifiedTokenCache, KeysService, TokenService],
+  imports: [UsersModule, SessionsModule, PasswordsModule, TokensModule, PassportModule],
+  controllers: [AuthController],
+  providers: [AuthService, LocalStrategy],
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,9 +1,12 @@
+import type { DomainEvents } from '../events/domain-events';
+import type { PasswordService } from '../passwords/password.service';
 import type { SessionsService } from '../sessions/sessions.service';
+import type { AccessTokenService } from '../tokens/access-token.service';
 import type { User } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
-import type { PasswordService } from './password.service';
-import type { TokenService } from './token.service';
+
+const events = () => ({ emit: jest.fn().mockResolvedValue(undefined) });
 
 const userFactory = (overrides: Partial<User> = {}): User => ({
   id: 'u1',
@@ -32,7 +35,8 @@ function setup(user: User | null, check = { ok: true, needsRehash: false }) {
     users as unknown as UsersService,
     passwords as unknown as PasswordService,
     {} as SessionsService,
-    {} as TokenService,
+    {} as AccessTokenService,
+    events() as unknown as DomainEvents,
   );
   return { sut, users, passwords };
 }
@@ -83,7 +87,7 @@ describe(AuthService.name, () => {
 describe(`${AuthService.name} issueSession`, () => {
   it('revokes the session it just opened when the user was disabled meanwhile', async () => {
     const sessions = {
-      open: jest.fn().mockResolvedValue({ session: { id: 's1' }, refreshToken: 'r' }),
+      open: jest.fn().mockResolvedValue({ session: { id: 's1', userId: 'u1' }, refreshToken: 'r' }),
       revoke: jest.fn().mockResolvedValue(true),
     };
     const users = { findById: jest.fn().mockResolvedValue(userFactory({ disabled: true })) };
@@ -91,11 +95,14 @@ describe(`${AuthService.name} issueSession`, () => {
       users as unknown as UsersService,
       {} as PasswordService,
       sessions as unknown as SessionsService,
-      { signAccessToken: jest.fn(), accessTokenTtl: 900 } as unknown as TokenService,
+      { sign: jest.fn(), accessTokenTtl: 900 } as unknown as AccessTokenService,
+      events() as unknown as DomainEvents,
     );
-    await expect(sut.issueSession(userFactory(), {})).rejects.toMatchObject({
+    await expect(
+      sut.issueSession(userFactory(), { ip: null, userAgent: null }),
+    ).rejects.toMatchObject({
       code: 'invalid_credentials',
     });
-    expect(sessions.revoke).toHaveBeenCalledWith('s1', 'user_disabled');
+    expect(sessions.revoke).toHaveBeenCalledWith({ id: 's1', userId: 'u1' }, 'user_disabled');
   });
 });

@@ -1,51 +1,62 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppException } from '../common/errors/app.exception';
-import { ErrorCode } from '../common/errors/error-code';
-import type { Principal } from '../common/principal';
-import { SessionMetadata, SessionsService } from '../sessions/sessions.service';
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../access/principal';
+import type { RequestContext } from '../events/domain-event-map';
+import { DomainEvents } from '../events/domain-events';
+import { PasswordService } from '../passwords/password.service';
+import { SessionsService } from '../sessions/sessions.service';
+import { AccessTokenService } from '../tokens/access-token.service';
 import { UserDto } from '../users/dto/user.dto';
+import { normalizeEmail } from '../users/normalize-email';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { accountDisabledOnRefresh, invalidCredentials } from './auth.errors';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokensDto } from './dto/tokens.dto';
-import { PasswordService } from './password.service';
-import { TokenService } from './token.service';
 
-/** The one answer to every failed login, whatever the cause. */
-export const invalidCredentials = () =>
-  new AppException(
-    HttpStatus.UNAUTHORIZED,
-    ErrorCode.InvalidCredentials,
-    'email or password is incorrect',
-  );
-
+/** The sign-in flow: register, check credentials, open a session and issue its tokens, refresh, log out. */
 @Injectable()
 export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
-    private readonly tokens: TokenService,
+    private readonly tokens: AccessTokenService,
+    private readonly events: DomainEvents,
   ) {}
 
-  async register({ email, password, name }: RegisterDto): Promise<UserDto> {
+  async register(
+    { email: given, password, name }: RegisterDto,
+    context?: RequestContext,
+  ): Promise<UserDto> {
+    const email = normalizeEmail(given);
     this.passwords.checkPolicy(password, email);
     const passwordHash = await this.passwords.hash(password);
-    return UserDto.from(await this.users.create({ email, passwordHash, name }));
+    const user = await this.users.create({ email, passwordHash, name });
+    await this.events.emit('user.registered', { userId: user.id, context });
+    return UserDto.from(user);
   }
 
   /**
    * The user these credentials belong to, or 401 `invalid_credentials`. Unknown emails cost one argon2
    * verification too, so neither the answer nor its timing tells whether an account exists.
    */
-  async validateCredentials(email: string, password: string): Promise<User> {
+  async validateCredentials(
+    email: string,
+    password: string,
+    context?: RequestContext,
+  ): Promise<User> {
     const user = await this.users.findByEmail(email);
     if (!user) {
       await this.passwords.verifyAgainstDummy(password);
+      await this.events.emit('login.failed', { userId: null, reason: 'unknown_email', context });
       throw invalidCredentials();
     }
     const check = await this.passwords.verify(user.passwordHash, password);
-    if (!check.ok || user.disabled) throw invalidCredentials();
+    if (!check.ok || user.disabled) {
+      const reason = check.ok ? 'account_disabled' : 'wrong_password';
+      await this.events.emit('login.failed', { userId: user.id, reason, context });
+      throw invalidCredentials();
+    }
     if (check.needsRehash) {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
     }
@@ -53,16 +64,21 @@ export class AuthService {
   }
 
   /** Opens a session for an authenticated user and issues its first tokens (login, and later a second factor). */
-  async issueSession(user: User, metadata: SessionMetadata): Promise<TokensDto> {
-    const issued = await this.sessions.open(user.id, metadata);
+  async issueSession(user: User, context: RequestContext): Promise<TokensDto> {
+    const issued = await this.sessions.open(user.id, context);
     // Disabling sets the flag, then revokes the user's sessions. Reading the flag after opening the session means a
     // login racing a disable either sees the flag or has its session revoked: never a live session for a disabled
     // user.
     const current = await this.users.findById(user.id);
     if (!current || current.disabled) {
-      await this.sessions.revoke(issued.session.id, 'user_disabled');
+      await this.sessions.revoke(issued.session, 'user_disabled');
       throw invalidCredentials();
     }
+    await this.events.emit('login.succeeded', {
+      userId: user.id,
+      sessionId: issued.session.id,
+      context,
+    });
     return this.tokensFor(current, issued.session.id, issued.refreshToken);
   }
 
@@ -70,27 +86,27 @@ export class AuthService {
     const { session, refreshToken: next } = await this.sessions.rotate(refreshToken);
     const user = await this.users.findById(session.userId);
     if (!user || user.disabled) {
-      await this.sessions.revoke(session.id, 'user_disabled');
-      throw new AppException(
-        HttpStatus.UNAUTHORIZED,
-        ErrorCode.SessionRevoked,
-        'the account is disabled; the session was revoked',
-      );
+      await this.sessions.revoke(session, 'user_disabled');
+      throw accountDisabledOnRefresh();
     }
     return this.tokensFor(user, session.id, next);
   }
 
-  async logout(principal: Principal): Promise<void> {
-    await this.sessions.revoke(principal.sessionId, 'logout');
+  async logout(principal: Principal, context?: RequestContext): Promise<void> {
+    await this.sessions.revoke(
+      { id: principal.sessionId, userId: principal.userId },
+      'logout',
+      context,
+    );
   }
 
-  async logoutAll(principal: Principal): Promise<void> {
-    await this.sessions.revokeAllForUser(principal.userId, 'logout_all');
+  async logoutAll(principal: Principal, context?: RequestContext): Promise<void> {
+    await this.sessions.revokeAllForUser(principal.userId, 'logout_all', context);
   }
 
   private tokensFor(user: User, sessionId: string, refreshToken: string): TokensDto {
     return {
-      accessToken: this.tokens.signAccessToken({ userId: user.id, sessionId, roles: user.roles }),
+      accessToken: this.tokens.sign({ userId: user.id, sessionId, roles: user.roles }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.tokens.accessTokenTtl,

@@ -1,8 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { createValidationPipe } from '../common/validation';
-import { invalidCredentials } from './auth.service';
+import { createValidationPipe } from '../http/validation.pipe';
+import { invalidCredentials } from './auth.errors';
 import { LoginDto } from './dto/login.dto';
 
 /**

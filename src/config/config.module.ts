@@ -1,8 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { AppConfigService } from './app-config.service';
 import type { AppConfig } from './configuration';
 
-/** Makes the already-validated settings available everywhere through ConfigService<AppConfig, true>. */
+/** Makes the already-validated settings available everywhere through AppConfigService. */
+@Global()
 @Module({})
 export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -16,6 +18,8 @@ export class AppConfigModule {
           load: [() => ({ ...config })],
         }),
       ],
+      providers: [{ provide: AppConfigService, useExisting: ConfigService }],
+      exports: [AppConfigService],
     };
   }
 }

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { ConfigValidationError } from './config-validation.error';
 import { buildConfig } from './configuration';
-import { ConfigValidationError, validateEnv } from './env.validation';
 
-const sut = (env: Record<string, string | undefined> = {}) => buildConfig(validateEnv(env));
+const sut = (env: Record<string, string | undefined> = {}) => buildConfig(env);
 
 describe('configuration', () => {
   describe('defaults', () => {
@@ -20,7 +20,7 @@ describe('configuration', () => {
         url: 'sqlite:data/portcullis.sqlite',
         path: resolve('data/portcullis.sqlite'),
       });
-      expect(config.jwt).toEqual({
+      expect(config.tokens).toEqual({
         issuer: 'http://localhost:3000',
         audience: 'portcullis',
         accessTokenTtl: 900,
@@ -32,9 +32,9 @@ describe('configuration', () => {
         reuseGrace: 10,
       });
       expect(config.throttle).toEqual({ limit: 300, ttl: 60, loginLimit: 10 });
-      expect(config.password.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
-      expect(config.password).toMatchObject({ minLength: 8, maxLength: 128 });
-      expect(config.logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
+      expect(config.passwords.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+      expect(config.passwords).toMatchObject({ minLength: 8, maxLength: 128 });
+      expect(config.app.logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
     });
 
     it('keeps the SQLite file in DATA_DIR unless DATABASE_URL says otherwise', () => {
@@ -49,14 +49,14 @@ describe('configuration', () => {
     });
 
     it('hashes one password per core unless ARGON2_MAX_CONCURRENCY says otherwise', () => {
-      expect(sut().password.maxConcurrentHashes).toBe(availableParallelism());
-      expect(sut({ ARGON2_MAX_CONCURRENCY: '5' }).password.maxConcurrentHashes).toBe(5);
+      expect(sut().passwords.maxConcurrentHashes).toBe(availableParallelism());
+      expect(sut({ ARGON2_MAX_CONCURRENCY: '5' }).passwords.maxConcurrentHashes).toBe(5);
     });
 
     it('treats empty variables as unset', () => {
       expect(sut({ PORT: '', REDIS_URL: '' })).toMatchObject({
         http: { port: 3000 },
-        redisUrl: undefined,
+        redis: { url: undefined },
       });
     });
   });
@@ -109,7 +109,7 @@ describe('configuration', () => {
       expect(() => sut({ NODE_ENV: 'production' })).toThrow(
         /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE/,
       );
-      expect(sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' }).jwt.privateKey).toEqual({
+      expect(sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' }).tokens.privateKey).toEqual({
         source: 'JWT_PRIVATE_KEY',
         text: 'pem',
       });

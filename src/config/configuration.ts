@@ -1,141 +1,86 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { LogLevel } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
 import { parse as parseDotEnv } from 'dotenv';
-import { ConfigValidationError, EnvironmentVariables, validateEnv } from './env.validation';
+import type { ConfigSection } from './config-section';
+import { ConfigValidationError } from './config-validation.error';
+import { appSection } from './sections/app.section';
+import { databaseSection } from './sections/database.section';
+import { httpSection } from './sections/http.section';
+import { passwordsSection } from './sections/passwords.section';
+import { redisSection } from './sections/redis.section';
+import { sessionsSection } from './sections/sessions.section';
+import { throttleSection } from './sections/throttle.section';
+import { tokensSection } from './sections/tokens.section';
 
-export type DatabaseConfig =
-  { kind: 'sqlite'; url: string; path: string } | { kind: 'postgres'; url: string };
-
-export interface AppConfig {
-  env: EnvironmentVariables['NODE_ENV'];
-  http: {
-    host: string;
-    port: number;
-    trustProxy: boolean | number | string[];
-    bodyLimit: number;
-  };
-  logLevels: LogLevel[];
-  dataDir: string;
-  database: DatabaseConfig;
-  redisUrl?: string;
-  jwt: {
-    issuer: string;
-    audience: string;
-    accessTokenTtl: number;
-    privateKey?: { source: 'JWT_PRIVATE_KEY' | 'JWT_PRIVATE_KEY_FILE'; text: string };
-  };
-  sessions: { refreshTokenTtl: number; maxAge: number; reuseGrace: number };
-  throttle: { limit: number; ttl: number; loginLimit: number };
-  password: {
-    minLength: number;
-    maxLength: number;
-    argon2: { memoryCost: number; timeCost: number; parallelism: number };
-    maxConcurrentHashes: number;
-  };
-}
-
-const LOG_LEVELS: Record<EnvironmentVariables['LOG_LEVEL'], LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  verbose: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+/** Every group of settings. The README's settings table mirrors their variables; keep the two in step. */
+const SECTIONS = {
+  app: appSection,
+  http: httpSection,
+  database: databaseSection,
+  redis: redisSection,
+  tokens: tokensSection,
+  sessions: sessionsSection,
+  throttle: throttleSection,
+  passwords: passwordsSection,
 };
+type Sections = typeof SECTIONS;
+type AnySection = ConfigSection<object, unknown>;
 
-/**
- * `true` trusts the one proxy in front: the client is the last address it appended to X-Forwarded-For. Trusting
- * every hop would let a client choose its own address (the leftmost entry) and slip past the rate limits.
- */
-function parseTrustProxy(value: string): boolean | number | string[] {
-  if (value === 'true') return 1;
-  if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((part) => part.trim());
-}
-
-function parseDatabaseUrl(url: string): DatabaseConfig {
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
-    return { kind: 'sqlite', url, path: path === ':memory:' ? path : resolve(path) };
-  }
-  return { kind: 'postgres', url };
-}
-
-function readPrivateKey(env: EnvironmentVariables): AppConfig['jwt']['privateKey'] {
-  if (env.JWT_PRIVATE_KEY && env.JWT_PRIVATE_KEY_FILE) {
-    throw new ConfigValidationError([
-      'JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_FILE are both set: keep one of them',
-    ]);
-  }
-  if (env.JWT_PRIVATE_KEY) return { source: 'JWT_PRIVATE_KEY', text: env.JWT_PRIVATE_KEY };
-  if (env.JWT_PRIVATE_KEY_FILE) {
-    try {
-      return {
-        source: 'JWT_PRIVATE_KEY_FILE',
-        text: readFileSync(env.JWT_PRIVATE_KEY_FILE, 'utf8'),
-      };
-    } catch (error) {
-      throw new ConfigValidationError([
-        `JWT_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${env.JWT_PRIVATE_KEY_FILE}`,
-      ]);
-    }
-  }
-  if (env.NODE_ENV === 'production') {
-    throw new ConfigValidationError([
-      'JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set when NODE_ENV=production ' +
-        '(an EC P-256 or RSA private key, PEM or JWK; see README "Signing keys")',
-    ]);
-  }
-  return undefined;
-}
-
-/** Builds the typed settings from validated variables. */
-export function buildConfig(env: EnvironmentVariables): AppConfig {
-  return {
-    env: env.NODE_ENV,
-    http: {
-      host: env.HOST,
-      port: env.PORT,
-      trustProxy: parseTrustProxy(env.TRUST_PROXY),
-      bodyLimit: env.BODY_LIMIT,
-    },
-    logLevels: LOG_LEVELS[env.LOG_LEVEL],
-    dataDir: resolve(env.DATA_DIR),
-    database: parseDatabaseUrl(env.DATABASE_URL ?? `sqlite:${env.DATA_DIR}/portcullis.sqlite`),
-    redisUrl: env.REDIS_URL,
-    jwt: {
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-      accessTokenTtl: env.ACCESS_TOKEN_TTL,
-      privateKey: readPrivateKey(env),
-    },
-    sessions: {
-      refreshTokenTtl: env.REFRESH_TOKEN_TTL,
-      maxAge: env.SESSION_MAX_AGE,
-      reuseGrace: env.REFRESH_REUSE_GRACE,
-    },
-    throttle: {
-      limit: env.THROTTLE_LIMIT,
-      ttl: env.THROTTLE_TTL,
-      loginLimit: env.LOGIN_THROTTLE_LIMIT,
-    },
-    password: {
-      minLength: env.PASSWORD_MIN_LENGTH,
-      maxLength: env.PASSWORD_MAX_LENGTH,
-      argon2: {
-        memoryCost: env.ARGON2_MEMORY_COST,
-        timeCost: env.ARGON2_TIME_COST,
-        parallelism: env.ARGON2_PARALLELISM,
-      },
-      // One hashing process per core by default.
-      maxConcurrentHashes: env.ARGON2_MAX_CONCURRENCY || availableParallelism(),
-    },
-  };
-}
+export type AppConfig = { [K in keyof Sections]: ReturnType<Sections[K]['build']> };
+export type { DatabaseConfig } from './sections/database.section';
 
 export type EnvOverrides = Record<string, string | undefined>;
+
+/** Variables whose values may hold credentials: never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY']);
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) => {
+    const shown = error.value !== undefined && !SECRET_VARIABLES.has(error.property);
+    const got = shown ? ` (got ${JSON.stringify(error.value)})` : '';
+    return Object.values(error.constraints ?? {}).map((message) => `${message}${got}`);
+  });
+}
+
+/** One section's variables, validated; unset or empty variables take their defaults. */
+function validateSection(section: AnySection, raw: EnvOverrides, problems: string[]): object {
+  const present: Record<string, string> = {};
+  for (const name of Object.keys(new section.variables())) {
+    const value = raw[name];
+    if (value !== undefined && value !== '') present[name] = value;
+  }
+  const variables = plainToInstance(section.variables, present);
+  problems.push(
+    ...describe(validateSync(variables, { forbidUnknownValues: true, stopAtFirstError: true })),
+  );
+  return variables;
+}
+
+/**
+ * Builds the typed settings from raw environment values, in one validation pass: every bad variable of every
+ * section is listed in one ConfigValidationError.
+ */
+export function buildConfig(raw: EnvOverrides): AppConfig {
+  const problems: string[] = [];
+  const entries = Object.entries(SECTIONS as Record<string, AnySection>);
+  const validated = entries.map(([, section]) => validateSection(section, raw, problems));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  const app = validated[0] as InstanceType<Sections['app']['variables']>;
+  const base = { env: app.NODE_ENV, dataDir: app.DATA_DIR };
+  const config: Record<string, unknown> = {};
+  entries.forEach(([name, section], index) => {
+    try {
+      config[name] = section.build(validated[index], base);
+    } catch (error) {
+      if (!(error instanceof ConfigValidationError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config as AppConfig;
+}
 
 /**
  * The one place that reads process.env. Values come from, lowest precedence first: the `.env` file in the working
@@ -144,5 +89,5 @@ export type EnvOverrides = Record<string, string | undefined>;
 export function loadConfig(overrides: EnvOverrides = {}): AppConfig {
   const envFile = resolve('.env');
   const fromFile = existsSync(envFile) ? parseDotEnv(readFileSync(envFile)) : {};
-  return buildConfig(validateEnv({ ...fromFile, ...process.env, ...overrides }));
+  return buildConfig({ ...fromFile, ...process.env, ...overrides });
 }

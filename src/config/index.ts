@@ -1,9 +1,4 @@
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from './configuration';
-
 export * from './configuration';
-export { ConfigValidationError } from './env.validation';
+export { AppConfigService } from './app-config.service';
 export { AppConfigModule } from './config.module';
-
-/** Settings, typed: `config.get('jwt', { infer: true })`. */
-export type AppConfigService = ConfigService<AppConfig, true>;
+export { ConfigValidationError } from './config-validation.error';

@@ -1,12 +1,7 @@
 import sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config';
-import { RefreshToken } from '../sessions/refresh-token.entity';
-import { Session } from '../sessions/session.entity';
-import { User } from '../users/user.entity';
 import { MIGRATIONS } from './migrations';
-
-export const ENTITIES = [User, Session, RefreshToken];
 
 /**
  * TypeORM always calls sqlite3.verbose(), which wraps every statement to record a long stack trace: measured at
@@ -18,11 +13,15 @@ const sqlite3WithoutTraces = Object.create(sqlite3, {
 
 /**
  * The one definition of the database options, used by the application and by the TypeORM CLI (ormconfig.ts).
- * Schema changes only happen through migrations.
+ * Schema changes only happen through migrations. The entities are not named here: each feature module registers its
+ * own (TypeOrmModule.forFeature, collected by autoLoadEntities); the CLI passes a glob.
  */
-export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+export function buildDataSourceOptions(
+  database: DatabaseConfig,
+  entities: DataSourceOptions['entities'] = [],
+): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,23 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { AppConfig } from '../config';
+import { AppConfigService } from '../config';
 import { buildDataSourceOptions } from './data-source.options';
 
-/** The TypeORM root connection; migrations run before the application accepts requests. */
+/**
+ * The TypeORM root connection, with the entities the feature modules register; migrations run before the
+ * application accepts requests.
+ */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => {
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => {
         const database = config.get('database', { infer: true });
         if (database.kind === 'sqlite' && database.path !== ':memory:') {
           mkdirSync(dirname(database.path), { recursive: true });
         }
-        return { ...buildDataSourceOptions(database), migrationsRun: true };
+        return { ...buildDataSourceOptions(database), autoLoadEntities: true, migrationsRun: true };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options as DataSourceOptions).initialize();

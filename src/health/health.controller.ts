@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -11,10 +11,9 @@ import {
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import { Public } from '../common/decorators/public.decorator';
-import { ErrorResponseDto } from '../common/dto/error-response.dto';
-import { AppException } from '../common/errors/app.exception';
-import { ErrorCode } from '../common/errors/error-code';
+import { Public } from '../access/public.decorator';
+import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { databaseDown } from './health.errors';
 
 @ApiTags('health')
 @Controller('health')
@@ -44,12 +43,7 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // The cause (driver message, host, port) is for the operator's log, not for anonymous callers.
       this.logger.warn(`database health check failed: ${JSON.stringify(error.getResponse())}`);
-      throw new AppException(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        ErrorCode.ServiceUnavailable,
-        'the database is unreachable',
-        { status: 'error', details: { database: { status: 'down' } } },
-      );
+      throw databaseDown();
     }
   }
 }

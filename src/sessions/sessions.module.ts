@@ -6,7 +6,7 @@ import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
-/** Sessions and refresh tokens. Used by auth (login, refresh, logout) and users (disable). */
+/** Sessions and refresh tokens: opened by auth, checked by tokens on every request, revoked by auth and admin. */
 @Module({
   imports: [TypeOrmModule.forFeature([Session, RefreshToken])],
   providers: [SessionsRepository, RefreshTokensRepository, SessionsService],

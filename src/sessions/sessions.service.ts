@@ -1,20 +1,21 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { AppException } from '../common/errors/app.exception';
-import { ErrorCode } from '../common/errors/error-code';
 import { ReadThroughCache } from '../common/read-through.cache';
+import { AppConfigService, type AppConfig } from '../config';
+import type { RequestContext } from '../events/domain-event-map';
+import { DomainEvents } from '../events/domain-events';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationReason, Session } from './session.entity';
+import {
+  invalidRefreshToken,
+  refreshTokenIdleExpired,
+  refreshTokenReused,
+  sessionMaxAgeReached,
+  sessionRevoked,
+} from './sessions.errors';
 import { SessionsRepository } from './sessions.repository';
-
-export interface SessionMetadata {
-  userAgent?: string | null;
-  ip?: string | null;
-}
 
 /** A session and the refresh token just issued for it (shown to the client once, never stored). */
 export interface IssuedRefreshToken {
@@ -31,15 +32,8 @@ export const SESSION_STATUS_TTL_MS = 1000;
 /** null: the session does not exist (any more). */
 type CachedSessionStatus = { userId: string; active: boolean } | null;
 
-const invalidRefreshToken = () =>
-  new AppException(
-    HttpStatus.UNAUTHORIZED,
-    ErrorCode.InvalidRefreshToken,
-    'the refresh token is not valid; log in again',
-  );
-
-const unauthorized = (code: ErrorCode, message: string) =>
-  new AppException(HttpStatus.UNAUTHORIZED, code, message);
+/** The session a revocation is about. */
+export type SessionRef = Pick<Session, 'id' | 'userId'>;
 
 /**
  * Sessions (token families) and their rotating refresh tokens: open on login, rotate on refresh with reuse
@@ -60,20 +54,21 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly clock: Clock,
-    config: ConfigService<AppConfig, true>,
+    private readonly events: DomainEvents,
+    config: AppConfigService,
   ) {
     this.settings = config.get('sessions', { infer: true });
   }
 
-  async open(userId: string, metadata: SessionMetadata): Promise<IssuedRefreshToken> {
+  async open(userId: string, context: RequestContext): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
     const expiresAt = now + this.settings.maxAge * 1000;
     const first = this.newToken(randomUUID(), null, now, expiresAt);
     const session: Session = {
       id: first.row.sessionId,
       userId,
-      userAgent: metadata.userAgent?.slice(0, 512) ?? null,
-      ip: metadata.ip?.slice(0, 64) ?? null,
+      userAgent: context.userAgent?.slice(0, 512) ?? null,
+      ip: context.ip?.slice(0, 64) ?? null,
       createdAt: now,
       lastUsedAt: now,
       expiresAt,
@@ -102,10 +97,7 @@ export class SessionsService {
 
     if (session.currentTokenId === token.id) {
       if (token.expiresAt <= now) {
-        throw unauthorized(
-          ErrorCode.RefreshTokenExpired,
-          'the refresh token expired after a period of inactivity; log in again',
-        );
+        throw refreshTokenIdleExpired();
       }
       const sessionId = session.id;
       const issued = await this.successor(session, token.id, now, (nextId) =>
@@ -129,25 +121,54 @@ export class SessionsService {
       if (latest) this.assertLive(latest, now);
     }
 
-    if (await this.revokeSession(session.id, 'refresh_token_reused')) {
+    if (await this.revoke(session, 'refresh_token_reused')) {
       this.logger.warn(
         `refresh token reuse detected: session ${session.id} of user ${session.userId} revoked`,
       );
+      await this.events.emit('refresh.reused', { userId: session.userId, sessionId: session.id });
     }
-    throw unauthorized(
-      ErrorCode.RefreshTokenReused,
-      'this refresh token was already used; the session has been revoked for safety, log in again',
-    );
+    throw refreshTokenReused();
   }
 
-  /** Revokes one session; its refresh tokens stop working at once, its access tokens within a second. */
-  async revoke(sessionId: string, reason: RevocationReason): Promise<boolean> {
-    return this.revokeSession(sessionId, reason);
+  /**
+   * Revokes one session; its refresh tokens stop working at once, its access tokens on this instance at once and on
+   * others within SESSION_STATUS_TTL_MS. False when it was already revoked (a second logout is harmless).
+   */
+  async revoke(
+    session: SessionRef,
+    reason: RevocationReason,
+    context?: RequestContext,
+  ): Promise<boolean> {
+    const revoked = await this.sessions.revoke(session.id, reason, this.clock.now());
+    this.statuses.invalidate(session.id);
+    if (revoked) {
+      await this.events.emit('session.revoked', {
+        userId: session.userId,
+        sessionId: session.id,
+        reason,
+        count: 1,
+        context,
+      });
+    }
+    return revoked;
   }
 
-  async revokeAllForUser(userId: string, reason: RevocationReason): Promise<number> {
+  async revokeAllForUser(
+    userId: string,
+    reason: RevocationReason,
+    context?: RequestContext,
+  ): Promise<number> {
     const count = await this.sessions.revokeAllForUser(userId, reason, this.clock.now());
     this.statuses.invalidateWhere((status) => status?.userId === userId);
+    if (count > 0) {
+      await this.events.emit('session.revoked', {
+        userId,
+        sessionId: null,
+        reason,
+        count,
+        context,
+      });
+    }
     return count;
   }
 
@@ -164,22 +185,9 @@ export class SessionsService {
     return status?.active ?? false;
   }
 
-  private async revokeSession(sessionId: string, reason: RevocationReason): Promise<boolean> {
-    const revoked = await this.sessions.revoke(sessionId, reason, this.clock.now());
-    this.statuses.invalidate(sessionId);
-    return revoked;
-  }
-
   private assertLive(session: Session, now: number): void {
-    if (session.revokedAt !== null) {
-      throw unauthorized(ErrorCode.SessionRevoked, 'the session was revoked; log in again');
-    }
-    if (session.expiresAt <= now) {
-      throw unauthorized(
-        ErrorCode.RefreshTokenExpired,
-        'the session reached its maximum age; log in again',
-      );
-    }
+    if (session.revokedAt !== null) throw sessionRevoked();
+    if (session.expiresAt <= now) throw sessionMaxAgeReached();
   }
 
   /**

@@ -1,13 +1,13 @@
 import { Controller, Get, HttpCode, HttpStatus } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuthenticated } from '../common/decorators/api-authenticated.decorator';
-import { CurrentUser } from '../common/decorators/current-user.decorator';
-import type { Principal } from '../common/principal';
+import { Authenticated } from '../access/authenticated.decorator';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
 import { UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
-@ApiAuthenticated()
+@Authenticated()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -16,7 +16,7 @@ export class UsersController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'The authenticated user' })
   @ApiOkResponse({ type: UserDto })
-  async me(@CurrentUser() principal: Principal): Promise<UserDto> {
+  async me(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
     return UserDto.from(await this.users.getProfile(principal.userId));
   }
 }

@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation';
 import { User } from './user.entity';
-
-/** True when an INSERT failed on a unique index (SQLite or PostgreSQL). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; message?: string };
-  return (
-    driverError.code === '23505' ||
-    (driverError.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(driverError.message ?? ''))
-  );
-}
 
 /** Every query on users. */
 @Injectable()

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { AppException } from '../common/errors/app.exception';
 import { ReadThroughCache } from '../common/read-through.cache';
-import { ErrorCode } from '../common/errors/error-code';
-import { SessionsService } from '../sessions/sessions.service';
+import { normalizeEmail } from './normalize-email';
 import { DEFAULT_ROLES, User } from './user.entity';
+import { emailTaken, userGone } from './users.errors';
 import { UsersRepository } from './users.repository';
-
-/** Emails are one account whatever their case or surrounding spaces. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export interface NewUser {
   email: string;
@@ -29,7 +25,6 @@ export class UsersService {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly sessions: SessionsService,
     private readonly clock: Clock,
   ) {}
 
@@ -46,13 +41,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     };
-    if ((await this.users.insert(user)) === 'email_taken') {
-      throw new AppException(
-        HttpStatus.CONFLICT,
-        ErrorCode.EmailTaken,
-        'an account with this email already exists; log in instead',
-      );
-    }
+    if ((await this.users.insert(user)) === 'email_taken') throw emailTaken();
     return user;
   }
 
@@ -70,13 +59,7 @@ export class UsersService {
    */
   async getProfile(id: string): Promise<User> {
     const user = await this.profiles.get(id, this.clock.now(), () => this.users.findById(id));
-    if (!user) {
-      throw new AppException(
-        HttpStatus.UNAUTHORIZED,
-        ErrorCode.InvalidToken,
-        'the user no longer exists',
-      );
-    }
+    if (!user) throw userGone();
     return user;
   }
 
@@ -85,10 +68,10 @@ export class UsersService {
     this.profiles.invalidate(id);
   }
 
-  /** Disables the account and revokes all of its sessions (and so its access tokens on this server). */
-  async disable(id: string): Promise<void> {
-    await this.users.setDisabled(id, true, this.clock.now());
+  /** Sets the disabled flag; revoking the user's sessions is the caller's business (admin/). */
+  async setDisabled(id: string, disabled: boolean): Promise<boolean> {
+    const changed = await this.users.setDisabled(id, disabled, this.clock.now());
     this.profiles.invalidate(id);
-    await this.sessions.revokeAllForUser(id, 'user_disabled');
+    return changed;
   }
 }

@@ -1,17 +1,29 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
-import type { ErrorCode } from './error-code';
+import { HttpException } from '@nestjs/common';
+import { statusOf, type ErrorCode } from './error-code';
+
+export interface AppExceptionOptions {
+  /** Extra members of the error body (`rule`, `errors`, `retryAfter`...). */
+  details?: Record<string, unknown>;
+  /** Response headers that belong to this failure (`WWW-Authenticate`...). */
+  headers?: Record<string, string>;
+}
 
 /**
- * The exception services throw: an HTTP status, a stable code and a message a client can show. The global filter
- * turns it into `{ statusCode, error, message, code, ...details }`.
+ * The exception services throw: a stable code (which decides the HTTP status) and a message a client can show.
+ * The global filter turns it into `{ statusCode, error, message, code, ...details }`. Each module builds its own
+ * in its `<module>.errors.ts`.
  */
 export class AppException extends HttpException {
+  readonly details: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
   constructor(
-    status: HttpStatus,
     readonly code: ErrorCode,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    { details = {}, headers = {} }: AppExceptionOptions = {},
   ) {
-    super(message, status);
+    super(message, statusOf(code));
+    this.details = details;
+    this.headers = headers;
   }
 }

@@ -1,27 +1,57 @@
-/** Stable, machine-readable error codes. Clients branch on these; never rename one. */
-export const ErrorCode = {
-  ValidationFailed: 'validation_failed',
-  InvalidJson: 'invalid_json',
-  UnsupportedMediaType: 'unsupported_media_type',
-  PayloadTooLarge: 'payload_too_large',
-  BadRequest: 'bad_request',
-  NotFound: 'not_found',
-  MethodNotAllowed: 'method_not_allowed',
-  EmailTaken: 'email_taken',
-  WeakPassword: 'weak_password',
-  InvalidCredentials: 'invalid_credentials',
-  MissingToken: 'missing_token',
-  InvalidToken: 'invalid_token',
-  TokenExpired: 'token_expired',
-  SessionRevoked: 'session_revoked',
-  InvalidRefreshToken: 'invalid_refresh_token',
-  RefreshTokenExpired: 'refresh_token_expired',
-  RefreshTokenReused: 'refresh_token_reused',
-  Unauthorized: 'unauthorized',
-  Forbidden: 'forbidden',
-  RateLimited: 'rate_limited',
-  ServiceUnavailable: 'service_unavailable',
-  InternalError: 'internal_error',
+/**
+ * Stable, machine-readable error codes, each with the HTTP status it is always answered with. Clients branch on the
+ * codes: never rename one. A code's status is looked up here once; throw sites name only the code.
+ */
+const ERROR_STATUS = {
+  // 400
+  validation_failed: 400,
+  invalid_json: 400,
+  bad_request: 400,
+  weak_password: 400,
+  // 401
+  invalid_credentials: 401,
+  missing_token: 401,
+  invalid_token: 401,
+  token_expired: 401,
+  session_revoked: 401,
+  invalid_refresh_token: 401,
+  refresh_token_expired: 401,
+  refresh_token_reused: 401,
+  unauthorized: 401,
+  // 403
+  forbidden: 403,
+  // 404, 405, 409
+  not_found: 404,
+  method_not_allowed: 405,
+  email_taken: 409,
+  // 413, 415, 429
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  // 5xx
+  internal_error: 500,
+  service_unavailable: 503,
 } as const;
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Every code, for the OpenAPI document. */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export const statusOf = (code: ErrorCode): number => ERROR_STATUS[code];
+
+/** The code an error raised outside our own code (Nest, fastify, a library) gets, by its status. */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+export const codeForStatus = (status: number): ErrorCode =>
+  CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');

@@ -1,0 +1,22 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { missingRole } from './access.errors';
+import type { AuthenticatedRequest } from './access.guard';
+import { AUTHENTICATED_KEY, type AuthenticatedOptions } from './authenticated.decorator';
+
+/** Global, after the AccessGuard: checks `@Authenticated({ roles })`, the handler's options first, then the controller's. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const required = this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(
+      AUTHENTICATED_KEY,
+      [context.getHandler(), context.getClass()],
+    )?.roles;
+    if (!required || required.length === 0) return true;
+    const principal = context.switchToHttp().getRequest<Partial<AuthenticatedRequest>>().principal;
+    if (principal && required.some((role) => principal.roles.includes(role))) return true;
+    throw missingRole(required);
+  }
+}

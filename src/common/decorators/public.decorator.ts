@@ -1,6 +1,0 @@
-import { SetMetadata } from '@nestjs/common';
-
-export const IS_PUBLIC_KEY = 'portcullis:isPublic';
-
-/** Opts a route (or a controller) out of the global JwtAuthGuard. Everything else requires a bearer token. */
-export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);

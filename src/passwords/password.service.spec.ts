@@ -1,0 +1,69 @@
+import type { AppConfig, AppConfigService } from '../config';
+import { PasswordService } from './password.service';
+
+const settings: AppConfig['passwords'] = {
+  minLength: 8,
+  maxLength: 128,
+  // Light parameters: these tests are about the service's behaviour, not the hash's strength.
+  argon2: { memoryCost: 8192, timeCost: 1, parallelism: 1 },
+  maxConcurrentHashes: 1,
+};
+const config = { get: () => settings } as unknown as AppConfigService;
+
+describe(PasswordService.name, () => {
+  let sut: PasswordService;
+
+  beforeAll(async () => {
+    sut = new PasswordService(config);
+    await sut.onModuleInit();
+  });
+  afterAll(async () => {
+    await sut.onApplicationShutdown();
+  });
+
+  describe('verify', () => {
+    it('accepts the password whatever its Unicode form (NFKC), and nothing else', async () => {
+      const hash = await sut.hash('Ｐａｓｓ ｗｏｒｄ ｌｏｎｇ');
+      expect(hash).toMatch(/^\$argon2id\$/);
+      await expect(sut.verify(hash, 'Pass word long')).resolves.toEqual({
+        ok: true,
+        needsRehash: false,
+      });
+      await expect(sut.verify(hash, 'Pass word lonG')).resolves.toMatchObject({ ok: false });
+    });
+
+    it('asks for a rehash when the parameters changed', async () => {
+      const other = new PasswordService({
+        get: () => ({ ...settings, argon2: { ...settings.argon2, timeCost: 2 } }),
+      } as unknown as AppConfigService);
+      await other.onModuleInit();
+      try {
+        const hash = await sut.hash('a fine passphrase');
+        await expect(other.verify(hash, 'a fine passphrase')).resolves.toEqual({
+          ok: true,
+          needsRehash: true,
+        });
+      } finally {
+        await other.onApplicationShutdown();
+      }
+    });
+  });
+
+  describe('hash', () => {
+    it('answers 503 with Retry-After when too many hashes are already waiting', async () => {
+      const attempts = Array.from({ length: 60 }, () =>
+        sut.hash('queued passphrase').then(
+          () => 'done',
+          (error: { getStatus?: () => number; code?: string; details?: unknown }) =>
+            `${error.getStatus?.()} ${error.code} ${JSON.stringify(error.details)}`,
+        ),
+      );
+      const outcomes = await Promise.all(attempts);
+      // One runs, fifty wait, the rest are refused at once.
+      expect(outcomes.filter((outcome) => outcome === 'done')).toHaveLength(51);
+      expect(new Set(outcomes.filter((outcome) => outcome !== 'done'))).toEqual(
+        new Set(['503 service_unavailable {"retryAfter":1}']),
+      );
+    });
+  });
+});

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { sessionEnded } from '../access/access.errors';
+import { extractBearerToken } from '../access/bearer-token';
+import type { CredentialResolver } from '../access/credential-resolver';
+import type { Principal } from '../access/principal';
+import { SessionsService } from '../sessions/sessions.service';
+import { AccessTokenService } from './access-token.service';
+import { VerifiedTokenCache } from './verified-token.cache';
+
+/**
+ * `Authorization: Bearer <access token>`: a token this instance verified before skips the signature check; the
+ * session check always runs, so a revoked session's tokens stop at once on this instance.
+ */
+@Injectable()
+export class AccessTokenResolver implements CredentialResolver {
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly verified: VerifiedTokenCache,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  canResolve(request: FastifyRequest): boolean {
+    return extractBearerToken(request) !== null;
+  }
+
+  async resolve(request: FastifyRequest): Promise<Principal> {
+    const token = extractBearerToken(request)!;
+    let claims = this.verified.get(token);
+    if (!claims) {
+      claims = this.tokens.verify(token);
+      this.verified.remember(token, claims);
+    }
+    if (!(await this.sessions.isActive(claims.sid))) throw sessionEnded();
+    return {
+      kind: 'user',
+      userId: claims.sub,
+      sessionId: claims.sid,
+      roles: claims.roles,
+      scopes: [],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import { invalidToken } from '../access/access.errors';
+import { AppException } from '../common/errors/app.exception';
+
+export const emailTaken = () =>
+  new AppException('email_taken', 'an account with this email already exists; log in instead');
+
+/** A valid token whose user has been deleted since. */
+export const userGone = () => invalidToken('the user no longer exists');

@@ -1,0 +1,249 @@
+import { given } from '../support/actors';
+import { createTestApp, type TestApp } from '../support/app';
+import { bearer, PASSWORD } from '../support/http';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Every route of the HTTP contract, and whether it needs a bearer token. */
+const ROUTES: Array<{ method: 'get' | 'post'; path: string; public: boolean }> = [
+  { method: 'post', path: '/auth/register', public: true },
+  { method: 'post', path: '/auth/login', public: true },
+  { method: 'post', path: '/auth/refresh', public: true },
+  { method: 'post', path: '/auth/logout', public: false },
+  { method: 'post', path: '/auth/logout-all', public: false },
+  { method: 'get', path: '/users/me', public: false },
+  { method: 'get', path: '/.well-known/jwks.json', public: true },
+  { method: 'get', path: '/health', public: true },
+];
+
+describe('HTTP platform (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('errors', () => {
+    it('answers malformed JSON with 400 invalid_json', async () => {
+      const response = await t.http
+        .post('/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email": "a@example.com", "password": ')
+        .expect(400);
+      expect(response.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('not valid JSON'),
+        code: 'invalid_json',
+      });
+    });
+
+    it('refuses NUL characters in any string with 400 validation_failed', async () => {
+      for (const [path, body] of [
+        ['/auth/register', { email: 'nul@example.com', password: PASSWORD, name: 'a\u0000b' }],
+        ['/auth/login', { email: '\u0000@example.com', password: PASSWORD }],
+        ['/auth/refresh', { refreshToken: 'x\u0000' }],
+      ] as const) {
+        const response = await t.http.post(path).send(body);
+        expect({ path, status: response.status, code: response.body.code }).toEqual({
+          path,
+          status: 400,
+          code: 'validation_failed',
+        });
+      }
+    });
+
+    it('refuses bodies nested deeper than 32 levels with 400 validation_failed', async () => {
+      const deep = `{"refreshToken":${'['.repeat(40)}${']'.repeat(40)}}`;
+      const response = await t.http
+        .post('/auth/refresh')
+        .set('Content-Type', 'application/json')
+        .send(deep);
+      expect({ status: response.status, code: response.body.code }).toEqual({
+        status: 400,
+        code: 'validation_failed',
+      });
+      expect(response.body.message).toContain('nested more than 32 levels');
+    });
+
+    it('refuses prototype-poisoning keys with 400 invalid_json', async () => {
+      for (const body of [
+        '{"__proto__": {"admin": true}}',
+        '{"constructor": {"prototype": {"admin": true}}}',
+      ]) {
+        const response = await t.http
+          .post('/auth/register')
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect({ status: response.status, code: response.body.code }).toEqual({
+          status: 400,
+          code: 'invalid_json',
+        });
+      }
+    });
+
+    it.each([
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+    ])('answers a %s body with 415 unsupported_media_type', async (contentType) => {
+      const response = await t.http
+        .post('/auth/login')
+        .set('Content-Type', contentType)
+        .send('email=a&password=b')
+        .expect(415);
+      expect(response.body).toEqual({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: expect.stringContaining('application/json'),
+        code: 'unsupported_media_type',
+      });
+    });
+
+    it('answers a 2 MB body with 413 payload_too_large', async () => {
+      const response = await t.http
+        .post('/auth/register')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(2 * 1024 * 1024) }))
+        .expect(413);
+      expect(response.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+    });
+
+    it('answers a malformed URL with 400 bad_request in the same format', async () => {
+      const response = await t.http.get('/%zz').expect(400);
+      expect(response.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('URL is not valid'),
+        code: 'bad_request',
+      });
+    });
+
+    it('answers an unknown route with 404 not_found', async () => {
+      const response = await t.http.get('/nowhere').expect(404);
+      expect(response.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Cannot GET /nowhere',
+        code: 'not_found',
+      });
+    });
+
+    it('never answers a 5xx to odd bodies on any route', async () => {
+      const { tokens } = await given(t).signedInUser();
+      const bodies = [
+        'null',
+        '[]',
+        '"text"',
+        '42',
+        'true',
+        '{}',
+        '{"email": null, "password": null}',
+        '{"email": {"$gt": ""}, "password": {"$gt": ""}}',
+        '{"refreshToken": ["a", "b"]}',
+        `{"email": "${'a'.repeat(300)}@example.com", "password": "${'p'.repeat(3000)}"}`,
+        '{"email": "\\u0000@example.com", "password": "\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000"}',
+        '{"a":'.repeat(200) + '1' + '}'.repeat(200),
+        `{"refreshToken":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+        `{"email":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)},"password":"x"}`,
+      ];
+      for (const route of ROUTES.filter((r) => r.method === 'post')) {
+        for (const body of bodies) {
+          const response = await t.http
+            .post(route.path)
+            .set('Content-Type', 'application/json')
+            .set(bearer(tokens.accessToken))
+            .send(body);
+          expect({ route: route.path, body, status: response.status < 500 }).toEqual({
+            route: route.path,
+            body,
+            status: true,
+          });
+          if (response.status >= 400) expect(typeof response.body.code).toBe('string');
+        }
+      }
+    });
+  });
+
+  describe('headers', () => {
+    it('sends security headers, a request id and no-store on API answers', async () => {
+      const { tokens } = await given(t).signedInUser();
+      const response = await t.http.get('/users/me').set(bearer(tokens.accessToken)).expect(200);
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['strict-transport-security']).toContain('max-age=');
+      expect(response.headers['x-request-id']).toMatch(UUID);
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it('never takes the request id from the client', async () => {
+      const response = await t.http
+        .get('/health')
+        .set('X-Request-Id', 'attacker-chosen')
+        .expect(200);
+      expect(response.headers['x-request-id']).toMatch(UUID);
+    });
+  });
+
+  describe('OpenAPI document', () => {
+    it('serves Swagger UI at /docs', async () => {
+      const response = await t.http.get('/docs').redirects(1).expect(200);
+      expect(response.headers['content-type']).toContain('text/html');
+      expect(response.text).toContain('swagger-ui');
+    });
+
+    it('documents every route with its responses and security', async () => {
+      const document = (await t.http.get('/docs-json').expect(200)).body as {
+        paths: Record<
+          string,
+          Record<
+            string,
+            { responses: Record<string, unknown>; security?: unknown[]; requestBody?: unknown }
+          >
+        >;
+        components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+      };
+      expect(document.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
+      const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method} ${path}`),
+      );
+      expect(documented.sort()).toEqual(
+        ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+      );
+      for (const route of ROUTES) {
+        const operation = document.paths[route.path][route.method];
+        const statuses = Object.keys(operation.responses);
+        expect(statuses.some((status) => status.startsWith('2'))).toBe(true);
+        if (route.public) {
+          expect(operation.security).toBeUndefined();
+        } else {
+          expect(operation.security).toEqual([{ bearer: [] }]);
+          expect(statuses).toContain('401');
+        }
+        if (route.method === 'post' && route.public) expect(operation.requestBody).toBeDefined();
+      }
+    });
+
+    it('matches the guard: public routes answer without a token, the others 401', async () => {
+      for (const route of ROUTES) {
+        const response = await t.http[route.method](route.path)
+          .set('Content-Type', 'application/json')
+          .send('{}');
+        if (route.public) expect(response.status).not.toBe(401);
+        else expect(response.body.code).toBe('missing_token');
+      }
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { given } from '../support/actors';
+import { createTestApp, type TestApp } from '../support/app';
+import { bearer } from '../support/http';
+
+describe('Users (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('GET /users/me', () => {
+    it('answers the caller', async () => {
+      const { id, email, tokens } = await given(t).signedInUser();
+      const response = await t.http.get('/users/me').set(bearer(tokens.accessToken)).expect(200);
+      expect(response.body).toMatchObject({ id, email, roles: ['user'], emailVerified: false });
+    });
+
+    it('answers 401 missing_token without a bearer token, with WWW-Authenticate', async () => {
+      const response = await t.http.get('/users/me').expect(401);
+      expect(response.body).toMatchObject({ statusCode: 401, code: 'missing_token' });
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+    });
+
+    it('ignores a token in the query string', async () => {
+      const { tokens } = await given(t).signedInUser();
+      const response = await t.http.get(`/users/me?access_token=${tokens.accessToken}`).expect(401);
+      expect(response.body.code).toBe('missing_token');
+    });
+
+    it('refuses a refresh token sent as a bearer token', async () => {
+      const { tokens } = await given(t).signedInUser();
+      const response = await t.http.get('/users/me').set(bearer(tokens.refreshToken)).expect(401);
+      expect(response.body.code).toBe('invalid_token');
+    });
+  });
+});

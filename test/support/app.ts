@@ -1,0 +1,74 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/app.setup';
+import type { AppConfig, EnvOverrides } from '../../src/config';
+import { TestClock } from './clock';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  config: AppConfig;
+  clock: TestClock;
+  database: TestDatabase;
+  env: EnvOverrides;
+  /** Stops the app; the database stays for a restart. */
+  stop(): Promise<void>;
+  /** Stops the app and drops its database. */
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: EnvOverrides;
+  clock?: TestClock;
+  /** Reuse the database (and data folder) of an earlier app: a restart. */
+  database?: TestDatabase;
+}
+
+/**
+ * The whole application, built by the same createApp() as main.ts, on a real database built by the migrations.
+ * Limits are raised so that suites do not trip over them unless they set their own.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const clock = options.clock ?? new TestClock();
+  const env: EnvOverrides = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: database.url,
+    DATA_DIR: database.dataDir,
+    THROTTLE_LIMIT: '100000',
+    LOGIN_THROTTLE_LIMIT: '100000',
+    JWT_PRIVATE_KEY: undefined,
+    JWT_PRIVATE_KEY_FILE: undefined,
+    ...options.env,
+  };
+  const { app, config } = await createApp({ env, clock });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const stop = () => app.close();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    clock,
+    database,
+    env,
+    stop,
+    close: async () => {
+      await stop();
+      await database.drop();
+    },
+  };
+}
+
+/** The same database, data folder and clock, in a new process-like app instance. */
+export async function restartTestApp(previous: TestApp, env: EnvOverrides = {}): Promise<TestApp> {
+  await previous.stop();
+  return createTestApp({
+    env: { ...previous.env, ...env },
+    clock: previous.clock,
+    database: previous.database,
+  });
+}

@@ -106,3 +106,25 @@ describe(`${AuthService.name} issueSession`, () => {
     expect(sessions.revoke).toHaveBeenCalledWith({ id: 's1', userId: 'u1' }, 'user_disabled');
   });
 });
+
+describe(`${AuthService.name} refresh`, () => {
+  it('refuses, and revokes the session, when the user was disabled without their sessions being revoked', async () => {
+    const session = { id: 's1', userId: 'u1' };
+    const sessions = {
+      rotate: jest.fn().mockResolvedValue({ session, refreshToken: 'next' }),
+      revoke: jest.fn().mockResolvedValue(true),
+    };
+    const users = { findById: jest.fn().mockResolvedValue(userFactory({ disabled: true })) };
+    const tokens = { sign: jest.fn(), accessTokenTtl: 900 };
+    const sut = new AuthService(
+      users as unknown as UsersService,
+      {} as PasswordService,
+      sessions as unknown as SessionsService,
+      tokens as unknown as AccessTokenService,
+      events() as unknown as DomainEvents,
+    );
+    await expect(sut.refresh('presented')).rejects.toMatchObject({ code: 'session_revoked' });
+    expect(sessions.revoke).toHaveBeenCalledWith(session, 'user_disabled');
+    expect(tokens.sign).not.toHaveBeenCalled();
+  });
+});

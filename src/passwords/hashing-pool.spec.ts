@@ -46,13 +46,13 @@ describe(HashingPool.name, () => {
     });
 
     it('fails the job of a process that dies, and replaces the process', async () => {
-      const heavy = { memoryCost: 262144, timeCost: 8, parallelism: 1 };
+      // Long enough (a few hundred ms) that the process is still hashing when it is killed, and only one job: nothing
+      // is left running after the test.
+      const heavy = { memoryCost: 65536, timeCost: 4, parallelism: 1 };
       const [first] = sut.pids;
-      const doomed = Promise.all([
-        sut.run({ op: 'hash', password: 'x', options: heavy }),
-        sut.run({ op: 'hash', password: 'y', options: heavy }),
-      ]);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const doomed = sut.run({ op: 'hash', password: 'x', options: heavy });
+      // The job goes to the first idle process; by the next turn of the event loop it has been sent.
+      await new Promise((resolve) => setImmediate(resolve));
       process.kill(first, 'SIGKILL');
       await expect(doomed).rejects.toThrow('exited during a job');
       await expect(sut.run({ op: 'hash', password: 'after', options })).resolves.toMatch(

@@ -1,4 +1,5 @@
 import type { AppConfig, AppConfigService } from '../config';
+import { HashingPool } from './hashing-pool';
 import { PasswordService } from './password.service';
 
 const settings: AppConfig['passwords'] = {
@@ -45,6 +46,23 @@ describe(PasswordService.name, () => {
         });
       } finally {
         await other.onApplicationShutdown();
+      }
+    });
+  });
+
+  describe('verifyAgainstDummy', () => {
+    it('spends a real argon2 verification in a hashing process, for accounts that do not exist', async () => {
+      const run = jest.spyOn(HashingPool.prototype, 'run');
+      try {
+        await sut.verifyAgainstDummy('whatever was typed');
+        expect(run).toHaveBeenCalledTimes(1);
+        expect(run).toHaveBeenCalledWith({
+          op: 'verify',
+          hash: expect.stringMatching(/^\$argon2id\$v=19\$m=8192,p=1,t=1\$/),
+          password: 'whatever was typed',
+        });
+      } finally {
+        run.mockRestore();
       }
     });
   });

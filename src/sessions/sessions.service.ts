@@ -172,8 +172,12 @@ export class SessionsService {
     return count;
   }
 
-  /** Whether the session can still be used: not revoked and within its absolute lifetime. */
-  async isActive(sessionId: string): Promise<boolean> {
+  /**
+   * Whether the session of an access token can still be used: `active` when it exists, is not revoked, is within
+   * its absolute lifetime and belongs to `userId`; `foreign` when it is another user's (a forged or confused
+   * token); `ended` otherwise, an unknown or deleted session included.
+   */
+  async statusFor(sessionId: string, userId: string): Promise<'active' | 'ended' | 'foreign'> {
     const status = await this.statuses.get(sessionId, this.clock.now(), async () => {
       const row = await this.sessions.findStatus(sessionId);
       if (!row) return null;
@@ -182,7 +186,9 @@ export class SessionsService {
         active: row.revokedAt === null && row.expiresAt > this.clock.now(),
       };
     });
-    return status?.active ?? false;
+    if (status === null) return 'ended';
+    if (status.userId !== userId) return 'foreign';
+    return status.active ? 'active' : 'ended';
   }
 
   private assertLive(session: Session, now: number): void {

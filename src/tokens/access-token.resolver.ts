@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { sessionEnded } from '../access/access.errors';
+import { invalidToken, sessionEnded } from '../access/access.errors';
 import { extractBearerToken } from '../access/bearer-token';
 import type { CredentialResolver } from '../access/credential-resolver';
 import type { Principal } from '../access/principal';
@@ -10,7 +10,8 @@ import { VerifiedTokenCache } from './verified-token.cache';
 
 /**
  * `Authorization: Bearer <access token>`: a token this instance verified before skips the signature check; the
- * session check always runs, so a revoked session's tokens stop at once on this instance.
+ * session check always runs (the session must be live and the token's subject's own), so a revoked session's
+ * tokens stop at once on this instance.
  */
 @Injectable()
 export class AccessTokenResolver implements CredentialResolver {
@@ -31,7 +32,10 @@ export class AccessTokenResolver implements CredentialResolver {
       claims = this.tokens.verify(token);
       this.verified.remember(token, claims);
     }
-    if (!(await this.sessions.isActive(claims.sid))) throw sessionEnded();
+    const session = await this.sessions.statusFor(claims.sid, claims.sub);
+    if (session === 'foreign')
+      throw invalidToken('the session of this token belongs to another user');
+    if (session === 'ended') throw sessionEnded();
     return {
       kind: 'user',
       userId: claims.sub,

@@ -27,44 +27,45 @@ export interface AccessTokenSubject {
   roles: string[];
 }
 
+/** Clock skew tolerated between the instance that issued a token and the one that verifies it, seconds. */
+export const CLOCK_LEEWAY_SECONDS = 60;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-/** The `kid` of a compact JWS, read without trusting anything else in it; undefined when there is none. */
-function kidOf(token: string): unknown {
-  try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as {
-      kid?: unknown;
-    };
-    return header.kid;
-  } catch {
-    return undefined;
-  }
-}
+/** RFC 7519 NumericDate as this server writes it: whole seconds since the epoch, finite, not negative. */
+const isNumericDate = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
-/** The claims this server issues, checked after the signature: anything else is not one of our access tokens. */
-function accessTokenClaims(decoded: Jwt): AccessTokenClaims {
-  const typ = typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase() : '';
-  if (typ !== ACCESS_TOKEN_TYPE && typ !== `application/${ACCESS_TOKEN_TYPE}`) {
-    throw invalidToken(`the token is not an access token (typ must be ${ACCESS_TOKEN_TYPE})`);
+const isId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/**
+ * The protected header of a compact JWS, read before anything is trusted: only to pick the key (`kid`) and to
+ * refuse what we cannot honour. A `crit` header names extensions the verifier must understand (RFC 7515 section
+ * 4.1.11, e.g. `b64: false`); this server understands none, so any `crit` is refused.
+ */
+function readHeader(token: string): { kid?: unknown } {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));
+  } catch {
+    throw invalidToken();
   }
-  const claims = decoded.payload as Partial<AccessTokenClaims>;
-  if (
-    typeof claims !== 'object' ||
-    typeof claims.sub !== 'string' ||
-    typeof claims.sid !== 'string' ||
-    typeof claims.jti !== 'string' ||
-    typeof claims.exp !== 'number' ||
-    !isStringArray(claims.roles)
-  ) {
-    throw invalidToken('the access token lacks required claims');
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalidToken();
+  if ('crit' in header) {
+    throw invalidToken(
+      'the token asks for JWS extensions (crit) that this server does not support',
+    );
   }
-  return claims as AccessTokenClaims;
+  return header;
 }
 
 /**
- * Access tokens: signs them with the current signing key, and verifies them: the key named by `kid` (KeyObjects
- * only), pinned algorithms, issuer, audience and expiry, judged by the injected clock; then `typ` and the claims.
+ * Access tokens: signs them with the current signing key, and verifies them (RFC 8725): the key named by `kid`
+ * (KeyObjects only), pinned algorithms, issuer, audience and expiry, judged by the injected clock; no `crit`; then
+ * `typ` and every claim with its type.
  */
 @Injectable()
 export class AccessTokenService {
@@ -106,7 +107,7 @@ export class AccessTokenService {
 
   /** The claims of a genuine, unexpired access token of this server; a 401 otherwise. */
   verify(token: string): AccessTokenClaims {
-    const key = this.keys.verificationKey(kidOf(token));
+    const key = this.keys.verificationKey(readHeader(token).kid);
     if (!key) throw invalidToken('the token was not signed by a key of this server (unknown kid)');
     let decoded: Jwt;
     try {
@@ -118,10 +119,43 @@ export class AccessTokenService {
         audience: this.settings.audience,
         complete: true,
         clockTimestamp: Math.floor(this.clock.now() / 1000),
+        clockTolerance: 0,
       });
     } catch (error) {
       throw error instanceof TokenExpiredError ? tokenExpired() : invalidToken();
     }
-    return accessTokenClaims(decoded);
+    return this.accessTokenClaims(decoded);
+  }
+
+  /**
+   * The claims this server issues, checked after the signature, each with its type: anything else is not one of
+   * our access tokens, even when our key signed it (a leaked key or a bug). `exp` itself was checked by
+   * jsonwebtoken, without leeway: a token never outlives the lifetime it was issued with.
+   */
+  private accessTokenClaims(decoded: Jwt): AccessTokenClaims {
+    const typ = typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase() : '';
+    if (typ !== ACCESS_TOKEN_TYPE && typ !== `application/${ACCESS_TOKEN_TYPE}`) {
+      throw invalidToken(`the token is not an access token (typ must be ${ACCESS_TOKEN_TYPE})`);
+    }
+    const claims = decoded.payload as Record<string, unknown>;
+    if (
+      typeof claims !== 'object' ||
+      !isId(claims.sub) ||
+      !isId(claims.sid) ||
+      !isId(claims.jti) ||
+      !isStringArray(claims.roles)
+    ) {
+      throw invalidToken('the access token lacks required claims (sub, sid, jti, roles)');
+    }
+    const now = Math.floor(this.clock.now() / 1000);
+    const { exp, iat, nbf } = claims;
+    if (!isNumericDate(exp) || !isNumericDate(iat) || (nbf !== undefined && !isNumericDate(nbf))) {
+      throw invalidToken('the token times (exp, iat, nbf) must be whole seconds since the epoch');
+    }
+    if (iat > now + CLOCK_LEEWAY_SECONDS) throw invalidToken('the token was issued in the future');
+    if (exp <= iat || exp - iat > this.settings.accessTokenTtl + CLOCK_LEEWAY_SECONDS) {
+      throw invalidToken('the token lifetime is not one this server issues');
+    }
+    return claims as unknown as AccessTokenClaims;
   }
 }

@@ -1,9 +1,10 @@
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { SigningKeysService } from '../../src/keys/signing-keys.service';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer } from '../support/http';
+import { signES256 } from '../support/jwt';
 
 describe('Access tokens (e2e)', () => {
   let t: TestApp;
@@ -81,18 +82,88 @@ describe('Access tokens (e2e)', () => {
       await expectRejected(forged);
     });
 
-    it('refuses a wrong issuer, audience or typ, even with a valid signature', async () => {
-      const sign = (payload: object, typ = 'at+jwt') =>
-        jwt.sign(payload, serverKey(), { algorithm: 'ES256', header: { alg: 'ES256', typ, kid } });
-      await expectRejected(sign({ ...claims, iss: 'https://evil.example' }));
-      await expectRejected(sign({ ...claims, aud: 'another-api' }));
-      await expectRejected(sign(claims, 'JWT'));
-      await expectRejected(sign({ ...claims, sid: undefined }));
-      // Control: the same signing path with the right values passes.
-      await t.http
-        .get('/users/me')
-        .set(bearer(sign({ ...claims, jti: 'control' })))
-        .expect(200);
+    describe('claims, each checked on its own (tokens signed with the server key)', () => {
+      const header = () => ({ alg: 'ES256', typ: 'at+jwt', kid });
+      const signed = (payload: object | string, head: object | string = header()) =>
+        signES256(head, payload, serverKey());
+      const now = () => Math.floor(t.clock.now() / 1000);
+      const fresh = () => ({ ...claims, jti: randomUUID(), iat: now(), exp: now() + 900 });
+
+      it('accepts a token built the same way with the right values (control)', async () => {
+        await t.http
+          .get('/users/me')
+          .set(bearer(signed(fresh())))
+          .expect(200);
+        await t.http
+          .get('/users/me')
+          .set(bearer(signed({ ...fresh(), nbf: now() })))
+          .expect(200);
+      });
+
+      type Claims = ReturnType<typeof fresh>;
+      it.each<[string, (base: Claims, now: number) => object]>([
+        ['another issuer', (base) => ({ ...base, iss: 'https://evil.example' })],
+        ['another audience', (base) => ({ ...base, aud: 'another-api' })],
+        ['no sid', (base) => ({ ...base, sid: undefined })],
+        ['an empty sub', (base) => ({ ...base, sub: '' })],
+        ['a sub that is not a user id', (base) => ({ ...base, sub: 'admin' })],
+        ['a sid that is not a session id', (base) => ({ ...base, sid: 42 })],
+        ['no jti', (base) => ({ ...base, jti: undefined })],
+        ['roles that are not a list of strings', (base) => ({ ...base, roles: 'admin' })],
+        ['no exp', (base) => ({ ...base, exp: undefined })],
+        ['no iat', (base) => ({ ...base, iat: undefined })],
+        ['a string iat', (base) => ({ ...base, iat: String(base.iat) })],
+        ['a negative iat', (base) => ({ ...base, iat: -1 })],
+        ['a fractional exp', (base) => ({ ...base, exp: base.exp + 0.5 })],
+        ['an iat two minutes ahead', (base, now) => ({ ...base, iat: now + 120, exp: now + 900 })],
+        ['a lifetime beyond ACCESS_TOKEN_TTL', (base, now) => ({ ...base, exp: now + 3600 })],
+        ['an exp before its iat', (base, now) => ({ ...base, iat: now + 30, exp: now + 20 })],
+        ['an nbf two minutes ahead', (base, now) => ({ ...base, nbf: now + 120 })],
+        ['a string nbf', (base, now) => ({ ...base, nbf: String(now) })],
+      ])('refuses %s', async (_case, build) => {
+        await expectRejected(signed(build(fresh(), now())));
+      });
+
+      it('refuses an exp that parses as Infinity (1e400)', async () => {
+        const { exp, ...rest } = fresh();
+        expect(exp).toBeGreaterThan(now());
+        const payload = `${JSON.stringify(rest).slice(0, -1)},"exp":1e400}`;
+        expect(JSON.parse(payload).exp).toBe(Infinity);
+        await expectRejected(signed(payload));
+      });
+
+      it('refuses the typ of a plain JWT, or none', async () => {
+        await expectRejected(signed(fresh(), { ...header(), typ: 'JWT' }));
+        const { typ, ...untyped } = header();
+        expect(typ).toBe('at+jwt');
+        await expectRejected(signed(fresh(), untyped));
+      });
+
+      it('refuses a crit header, b64:false included (RFC 7515 section 4.1.11)', async () => {
+        await expectRejected(signed(fresh(), { ...header(), crit: ['exp'], exp: 1 }));
+        await expectRejected(signed(fresh(), { ...header(), crit: ['b64'], b64: false }));
+      });
+
+      it("refuses a token naming another user's session, and logout with it leaves that session alone", async () => {
+        const victim = await given(t).signedInUser();
+        const attacker = await given(t).signedInUser();
+        const confused = signed({
+          ...fresh(),
+          sub: attacker.id,
+          sid: (jwt.decode(victim.tokens.accessToken) as { sid: string }).sid,
+        });
+        await expectRejected(confused);
+        const logout = await t.http.post('/auth/logout').set(bearer(confused));
+        expect({ status: logout.status, code: logout.body.code }).toEqual({
+          status: 401,
+          code: 'invalid_token',
+        });
+        await t.http.get('/users/me').set(bearer(victim.tokens.accessToken)).expect(200);
+      });
+
+      it('refuses a token whose session does not exist', async () => {
+        await expectRejected(signed({ ...fresh(), sid: randomUUID() }), 'session_revoked');
+      });
     });
 
     it('answers token_expired for an expired token', async () => {

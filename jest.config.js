@@ -24,6 +24,14 @@ module.exports = {
       transform,
     },
     {
+      // The built server (dist/main.js) in its own processes: npm run test:process builds it first.
+      displayName: 'process',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/process/**/*.process-spec.ts'],
+      transform,
+    },
+    {
       displayName: 'browser',
       testEnvironment: 'node',
       testEnvironmentOptions: { globalsCleanup: 'off' },

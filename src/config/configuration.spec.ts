@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ConfigValidationError } from './config-validation.error';
 import { buildConfig } from './configuration';
 
@@ -14,6 +16,9 @@ describe('configuration', () => {
         port: 3000,
         trustProxy: false,
         bodyLimit: 16384,
+        requestTimeout: 10,
+        maxConnections: 10000,
+        docsEnabled: true,
       });
       expect(config.database).toEqual({
         kind: 'sqlite',
@@ -34,12 +39,14 @@ describe('configuration', () => {
       expect(config.throttle).toEqual({ limit: 300, ttl: 60, loginLimit: 10 });
       expect(config.passwords.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
       expect(config.passwords).toMatchObject({ minLength: 8, maxLength: 128 });
-      expect(config.app.logLevels).toEqual(['fatal', 'error', 'warn', 'log']);
+      expect(config.logging).toEqual({ level: 'info', format: 'pretty' });
+      expect(config.app).toEqual({ env: 'development', dataDir: resolve('data') });
     });
 
     it('keeps the SQLite file in DATA_DIR unless DATABASE_URL says otherwise', () => {
-      expect(sut({ DATA_DIR: '/srv/pc' }).database).toMatchObject({
-        path: '/srv/pc/portcullis.sqlite',
+      const dataDir = join(tmpdir(), 'pc');
+      expect(sut({ DATA_DIR: dataDir }).database).toMatchObject({
+        path: join(dataDir, 'portcullis.sqlite'),
       });
       expect(sut({ DATABASE_URL: 'sqlite::memory:' }).database).toMatchObject({ path: ':memory:' });
       expect(sut({ DATABASE_URL: 'postgres://u@db:5432/auth' }).database).toEqual({
@@ -58,6 +65,43 @@ describe('configuration', () => {
         http: { port: 3000 },
         redis: { url: undefined },
       });
+    });
+  });
+
+  describe('NODE_ENV=production', () => {
+    const production = { NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' };
+
+    it('logs JSON lines and hides the API docs unless told otherwise', () => {
+      expect(sut(production).logging.format).toBe('json');
+      expect(sut(production).http.docsEnabled).toBe(false);
+      expect(sut({ ...production, LOG_FORMAT: 'pretty', DOCS_ENABLED: 'true' })).toMatchObject({
+        logging: { format: 'pretty' },
+        http: { docsEnabled: true },
+      });
+    });
+  });
+
+  describe('DATA_DIR', () => {
+    it.each([
+      ['/proc/self', /kernel or device file system/],
+      ['/dev/shm/portcullis', /kernel or device file system/],
+    ])('refuses %p', (dataDir, message) => {
+      expect(() => sut({ DATA_DIR: dataDir })).toThrow(message);
+    });
+
+    it('refuses a file, or a folder below a file, naming the path', () => {
+      const folder = mkdtempSync(join(tmpdir(), 'portcullis-config-'));
+      const file = join(folder, 'a-file');
+      writeFileSync(file, 'x');
+      expect(() => sut({ DATA_DIR: file })).toThrow(/DATA_DIR exists but is not a folder/);
+      expect(() => sut({ DATA_DIR: join(file, 'data') })).toThrow(
+        new RegExp(`DATA_DIR cannot be created: ${file} is a file`),
+      );
+    });
+
+    it('accepts a folder that does not exist yet, and changes nothing', () => {
+      const folder = join(mkdtempSync(join(tmpdir(), 'portcullis-config-')), 'new', 'data');
+      expect(sut({ DATA_DIR: folder }).app.dataDir).toBe(folder);
     });
   });
 
@@ -81,6 +125,9 @@ describe('configuration', () => {
       ['THROTTLE_LIMIT', '0'],
       ['TRUST_PROXY', 'maybe'],
       ['LOG_LEVEL', 'loud'],
+      ['LOG_FORMAT', 'xml'],
+      ['REQUEST_TIMEOUT', '0'],
+      ['DOCS_ENABLED', 'yes'],
       ['NODE_ENV', 'staging'],
       ['DATABASE_URL', 'mysql://localhost/db'],
       ['REDIS_URL', 'localhost:6379'],

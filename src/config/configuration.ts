@@ -8,6 +8,7 @@ import { ConfigValidationError } from './config-validation.error';
 import { appSection } from './sections/app.section';
 import { databaseSection } from './sections/database.section';
 import { httpSection } from './sections/http.section';
+import { loggingSection } from './sections/logging.section';
 import { passwordsSection } from './sections/passwords.section';
 import { redisSection } from './sections/redis.section';
 import { sessionsSection } from './sections/sessions.section';
@@ -17,6 +18,7 @@ import { tokensSection } from './sections/tokens.section';
 /** Every group of settings. The README's settings table mirrors their variables; keep the two in step. */
 const SECTIONS = {
   app: appSection,
+  logging: loggingSection,
   http: httpSection,
   database: databaseSection,
   redis: redisSection,

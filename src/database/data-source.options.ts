@@ -36,8 +36,15 @@ export function buildDataSourceOptions(
       driver: sqlite3WithoutTraces,
       database: database.path,
       enableWAL: database.path !== ':memory:',
-      busyTimeout: 5000,
+      // A locked database fails a statement after 2 s (503 with Retry-After), rather than holding the request.
+      busyTimeout: 2000,
     };
   }
-  return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
+  // A lost server fails a request after 5 s (503), rather than making it wait for a connection forever.
+  return {
+    ...common,
+    type: 'postgres',
+    url: database.url,
+    extra: { max: 10, connectionTimeoutMillis: 5000 },
+  };
 }

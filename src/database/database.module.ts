@@ -1,10 +1,43 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Module } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { AppConfigService } from '../config';
+import { StartupError } from '../common/errors/startup.error';
+import { AppConfigService, type DatabaseConfig } from '../config';
+import { describeConnectionFailure } from './connection-errors';
 import { buildDataSourceOptions } from './data-source.options';
+
+/** Attempts to open the database at start-up, a second apart, when the failure may pass (a server starting). */
+export const CONNECT_ATTEMPTS = 3;
+
+/** Opens the database and runs the migrations; a failure becomes one line that says what to do. */
+async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
+  const logger = new Logger('Database');
+  const database: DatabaseConfig =
+    options.type === 'sqlite'
+      ? { kind: 'sqlite', url: `sqlite:${options.database}`, path: options.database }
+      : { kind: 'postgres', url: (options as { url: string }).url };
+  for (let attempt = 1; ; attempt += 1) {
+    const dataSource = new DataSource(options);
+    try {
+      await dataSource.initialize();
+      if (dataSource.options.type === 'sqlite') {
+        // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crash of the process loses
+        // nothing, a power cut can lose the last commits. Every write costs about a millisecond less.
+        await dataSource.query('PRAGMA synchronous = NORMAL');
+      }
+      return dataSource;
+    } catch (error) {
+      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+      const failure = describeConnectionFailure(error, database);
+      if (!failure.retry || attempt >= CONNECT_ATTEMPTS) throw new StartupError(failure.message);
+      logger.warn(`${failure.message}; trying again in 1 s (${attempt}/${CONNECT_ATTEMPTS})`);
+      await sleep(1000);
+    }
+  }
+}
 
 /**
  * The TypeORM root connection, with the entities the feature modules register; migrations run before the
@@ -19,17 +52,15 @@ import { buildDataSourceOptions } from './data-source.options';
         if (database.kind === 'sqlite' && database.path !== ':memory:') {
           mkdirSync(dirname(database.path), { recursive: true });
         }
-        return { ...buildDataSourceOptions(database), autoLoadEntities: true, migrationsRun: true };
+        return {
+          ...buildDataSourceOptions(database),
+          autoLoadEntities: true,
+          migrationsRun: true,
+          // Retries are openDatabase's: bounded, one line each.
+          toRetry: () => false,
+        };
       },
-      dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options as DataSourceOptions).initialize();
-        if (dataSource.options.type === 'sqlite') {
-          // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crash of the process loses
-          // nothing, a power cut can lose the last commits. Every write costs about a millisecond less.
-          await dataSource.query('PRAGMA synchronous = NORMAL');
-        }
-        return dataSource;
-      },
+      dataSourceFactory: (options) => openDatabase(options as DataSourceOptions),
     }),
   ],
 })

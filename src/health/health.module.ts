@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HealthCheck } from './health-check.entity';
+import { HealthChecksRepository } from './health-checks.repository';
 import { HealthController } from './health.controller';
 
+/** GET /health/live, /health/ready and /health (readiness). */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty' })],
+  imports: [TypeOrmModule.forFeature([HealthCheck])],
   controllers: [HealthController],
+  providers: [HealthChecksRepository],
 })
 export class HealthModule {}

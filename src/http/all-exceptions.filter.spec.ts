@@ -1,14 +1,15 @@
-import { ArgumentsHost, Logger, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { tokenExpired } from '../access/access.errors';
 import { AppException } from '../common/errors/app.exception';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 
 function host() {
   const reply = {
-    headers: {} as Record<string, string>,
+    headers: {} as Record<string, string | number>,
     statusCode: 0,
     body: undefined as unknown,
-    header(name: string, value: string) {
+    header(name: string, value: string | number) {
       this.headers[name] = value;
       return this;
     },
@@ -21,7 +22,13 @@ function host() {
       return this;
     },
   };
-  const request = { id: 'req-1', method: 'GET', routeOptions: { url: '/x' } };
+  const request = {
+    id: 'req-1',
+    method: 'GET',
+    url: '/x',
+    routeOptions: { url: '/x' },
+    raw: { readableAborted: false },
+  };
   const argumentsHost = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
   } as unknown as ArgumentsHost;
@@ -72,6 +79,30 @@ describe(AllExceptionsFilter.name, () => {
       });
       expect(log).toHaveBeenCalledWith(expect.stringContaining('request req-1'));
       log.mockRestore();
+    });
+
+    it("keeps the 4xx status of fastify's own errors, with a code from the status", () => {
+      const { reply, argumentsHost } = host();
+      // How Nest hands over a fastify error such as FST_ERR_CTP_INVALID_CONTENT_LENGTH.
+      sut.catch(
+        new HttpException('Request body size did not match Content-Length', 400),
+        argumentsHost,
+      );
+      expect(reply.statusCode).toBe(400);
+      expect(reply.body).toMatchObject({ code: 'bad_request' });
+    });
+
+    it('answers a storage fault with 503 service_unavailable and Retry-After, not a 500', () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const { reply, argumentsHost } = host();
+      const locked = Object.assign(new Error('SQLITE_BUSY: database is locked'), {
+        code: 'SQLITE_BUSY',
+      });
+      sut.catch(new QueryFailedError('INSERT INTO users', [], locked), argumentsHost);
+      expect(reply.statusCode).toBe(503);
+      expect(reply.body).toMatchObject({ code: 'service_unavailable', retryAfter: 2 });
+      expect(reply.headers['retry-after']).toBe(2);
+      warn.mockRestore();
     });
 
     it('says why in WWW-Authenticate for bearer failures', () => {

@@ -25,4 +25,8 @@ function reply(message) {
 }
 
 process.on('disconnect', () => process.exit(0));
+// The server decides when hashing stops: it disconnects once its requests have finished. Ctrl-C in a terminal
+// signals every process of the group, this one included; ignoring the signal lets logins in flight complete.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 reply({ ready: true });

@@ -14,6 +14,10 @@ export class SessionsRepository {
     await this.sessions.insert(session);
   }
 
+  async delete(id: string): Promise<void> {
+    await this.sessions.delete({ id });
+  }
+
   findById(id: string): Promise<Session | null> {
     return this.sessions.findOneBy({ id });
   }

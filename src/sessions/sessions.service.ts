@@ -60,6 +60,10 @@ export class SessionsService {
     this.settings = config.get('sessions', { infer: true });
   }
 
+  /**
+   * Opens a session with its first refresh token. Two inserts, not a transaction: TypeORM runs every SQLite
+   * statement on one shared connection, where a transaction would take in other requests' statements too.
+   */
   async open(userId: string, context: RequestContext): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
     const expiresAt = now + this.settings.maxAge * 1000;
@@ -79,7 +83,14 @@ export class SessionsService {
       rotatedAt: null,
     };
     await this.sessions.insert(session);
-    await this.refreshTokens.insert(first.row);
+    try {
+      await this.refreshTokens.insert(first.row);
+    } catch (error) {
+      // No half-open session: without its token row the session could never be used; remove it (if the database
+      // refuses that too, the row stays unusable and expires) and let the login fail without tokens.
+      await this.sessions.delete(session.id).catch(() => undefined);
+      throw error;
+    }
     return { session, refreshToken: first.token };
   }
 

@@ -18,7 +18,6 @@ describe('Swagger UI in a browser', () => {
       );
     }
     t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
     origin = await t.app.getUrl();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -56,6 +55,8 @@ describe('Swagger UI in a browser', () => {
       [
         'get /.well-known/jwks.json',
         'get /health',
+        'get /health/live',
+        'get /health/ready',
         'get /users/me',
         'post /auth/login',
         'post /auth/logout',

@@ -11,9 +11,17 @@ describe('GET /health (e2e)', () => {
     await t.close();
   });
 
-  it('answers 200 {status: "ok"} when the database answers', async () => {
-    const response = await t.http.get('/health').expect(200);
-    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  it.each(['/health', '/health/ready'])(
+    'GET %s answers 200 {status: "ok"} when the database answers and accepts writes',
+    async (path) => {
+      const response = await t.http.get(path).expect(200);
+      expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    },
+  );
+
+  it('GET /health/live answers 200 without asking the database', async () => {
+    const response = await t.http.get('/health/live').expect(200);
+    expect(response.body).toEqual({ status: 'ok' });
   });
 });
 
@@ -27,9 +35,12 @@ describe('GET /health without a database (e2e)', () => {
     await t.close();
   });
 
-  it('answers 503 service_unavailable when the database is unreachable', async () => {
+  it('answers 503 service_unavailable when the database is unreachable; liveness still answers', async () => {
     await t.app.get(DataSource).destroy();
+    await t.http.get('/health/live').expect(200);
+    expect((await t.http.get('/health/ready')).status).toBe(503);
     const response = await t.http.get('/health').expect(503);
+    expect(response.headers['retry-after']).toBe('2');
     expect(response.body).toMatchObject({
       statusCode: 503,
       error: 'Service Unavailable',

@@ -1,6 +1,8 @@
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer, PASSWORD } from '../support/http';
+import { captureLogs } from '../support/logs';
+import { rawRequest, requestText, type RawResponse } from '../support/raw-http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,6 +16,8 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string; public: boolean }> =
   { method: 'get', path: '/users/me', public: false },
   { method: 'get', path: '/.well-known/jwks.json', public: true },
   { method: 'get', path: '/health', public: true },
+  { method: 'get', path: '/health/live', public: true },
+  { method: 'get', path: '/health/ready', public: true },
 ];
 
 describe('HTTP platform (e2e)', () => {
@@ -263,5 +267,165 @@ describe('HTTP platform (e2e)', () => {
         expect(response.body.code).toBe('missing_token');
       },
     );
+  });
+});
+
+describe('HTTP edges (e2e)', () => {
+  let t: TestApp;
+  let url: string;
+  const logs = captureLogs();
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { REQUEST_TIMEOUT: '1', LOG_LEVEL: 'debug' },
+      logStream: logs.stream,
+    });
+    url = await t.app.getUrl();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const get = (path: string) => rawRequest(url, requestText([`GET ${path} HTTP/1.1`, 'Host: x']));
+  const errorBodyOf = (response: RawResponse) =>
+    JSON.parse(response.body) as Record<string, unknown>;
+
+  describe('the docs files', () => {
+    it.each([
+      '/docs/..',
+      '/docs/../package.json',
+      '/docs/%2e%2e/',
+      '/docs/%2e%2e/%2e%2e/package.json',
+      '/docs/..%2f..%2fpackage.json',
+      '/docs/%2fetc%2fpasswd',
+      '/docs/..%5c..%5cpackage.json',
+      '/docs/%00',
+      '/docs/swagger-ui.css%00.js',
+      '/docs/package.json',
+      '/docs/README.md',
+      '/docs/swagger-ui-bundle.js.map',
+      '/docs/oauth2-redirect.html',
+    ])('answers %s with 404 not_found', async (path) => {
+      const response = await get(path);
+      expect({ path, status: response.status, code: errorBodyOf(response).code }).toEqual({
+        path,
+        status: 404,
+        code: 'not_found',
+      });
+    });
+
+    it('serves the files the page loads, without pointers to source maps', async () => {
+      const page = await t.http.get('/docs').expect(200);
+      const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+      expect(assets.length).toBeGreaterThanOrEqual(5);
+      for (const asset of assets) {
+        const response = await t.http.get(asset).buffer(true).expect(200);
+        const text = response.text ?? (response.body as Buffer).toString('utf8');
+        expect({ asset, mapped: /sourceMappingURL/.test(text) }).toEqual({ asset, mapped: false });
+      }
+    });
+  });
+
+  describe('a known path with another method', () => {
+    it.each([
+      ['GET', '/auth/login', 'POST'],
+      ['DELETE', '/users/me', 'GET, HEAD'],
+      ['PUT', '/health/live', 'GET, HEAD'],
+    ])('%s %s answers 405 method_not_allowed with Allow: %s', async (method, path, allow) => {
+      const response = await rawRequest(
+        url,
+        requestText([`${method} ${path} HTTP/1.1`, 'Host: x', 'Content-Length: 0']),
+      );
+      expect(response.status).toBe(405);
+      expect(response.headers.allow).toBe(allow);
+      expect(errorBodyOf(response)).toMatchObject({ statusCode: 405, code: 'method_not_allowed' });
+    });
+
+    it('still answers 404 for an unknown path', async () => {
+      expect((await get('/auth/nowhere')).status).toBe(404);
+    });
+  });
+
+  describe('protocol errors', () => {
+    it.each([
+      [
+        'headers too large',
+        ['GET /health HTTP/1.1', 'Host: x', `X-Big: ${'a'.repeat(20_000)}`],
+        431,
+        'headers_too_large',
+      ],
+      ['a malformed request line', ['GARBAGE'], 400, 'bad_request'],
+      [
+        'a malformed header',
+        ['GET /health HTTP/1.1', 'Host: x', 'Bad Header Line'],
+        400,
+        'bad_request',
+      ],
+      [
+        'a negative Content-Length',
+        ['POST /auth/login HTTP/1.1', 'Host: x', 'Content-Length: -1'],
+        400,
+        'bad_request',
+      ],
+      [
+        'an unsupported Expect',
+        ['POST /auth/login HTTP/1.1', 'Host: x', 'Expect: 200-ok', 'Content-Length: 0'],
+        417,
+        'expectation_failed',
+      ],
+    ] as const)(
+      'answers %s with the JSON error body and Connection: close; the next connection works',
+      async (_case, lines, status, code) => {
+        const response = await rawRequest(url, requestText([...lines]));
+        expect(response.status).toBe(status);
+        expect(response.headers.connection).toBe('close');
+        expect(errorBodyOf(response)).toMatchObject({ statusCode: status, code });
+        expect((await get('/health/live')).status).toBe(200);
+      },
+    );
+  });
+
+  describe('slow and stalled clients', () => {
+    it('cuts off a client that sends half a body and stops, with 408 after REQUEST_TIMEOUT', async () => {
+      const response = await rawRequest(
+        url,
+        requestText(
+          [
+            'POST /auth/login HTTP/1.1',
+            'Host: x',
+            'Content-Type: application/json',
+            'Content-Length: 100',
+          ],
+          '{"email":',
+        ),
+        { stall: true },
+      );
+      expect(response.status).toBe(408);
+      expect(errorBodyOf(response)).toMatchObject({ code: 'request_timeout' });
+    });
+
+    it('logs a client that aborts mid-body at debug, as an aborted request, and never as a 500', async () => {
+      const before = logs.entries().length;
+      await rawRequest(
+        url,
+        requestText(
+          [
+            'POST /auth/register HTTP/1.1',
+            'Host: x',
+            'Content-Type: application/json',
+            'Content-Length: 100',
+          ],
+          '{"email":',
+        ),
+        { abortAfterMs: 50 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const entries = logs.entries().slice(before);
+      expect(entries.filter((entry) => entry.level === 'error')).toEqual([]);
+      expect(entries).toContainEqual(
+        expect.objectContaining({ level: 'debug', msg: expect.stringContaining('aborted') }),
+      );
+      expect(entries.some((entry) => entry.status === 500)).toBe(false);
+    });
   });
 });

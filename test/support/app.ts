@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.setup';
@@ -24,10 +25,13 @@ export interface TestAppOptions {
   clock?: TestClock;
   /** Reuse the database (and data folder) of an earlier app: a restart. */
   database?: TestDatabase;
+  /** Where the app's log lines go (captureLogs()); none are kept otherwise. */
+  logStream?: DestinationStream;
 }
 
 /**
- * The whole application, built by the same createApp() as main.ts, on a real database built by the migrations.
+ * The whole application, built by the same createApp() as main.ts, listening on a free port of 127.0.0.1, on a real
+ * database built by the migrations.
  * Limits are raised so that suites do not trip over them unless they set their own.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -36,6 +40,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const env: EnvOverrides = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
+    LOG_FORMAT: 'json',
     DATABASE_URL: database.url,
     DATA_DIR: database.dataDir,
     THROTTLE_LIMIT: '100000',
@@ -44,13 +49,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     JWT_PRIVATE_KEY_FILE: undefined,
     ...options.env,
   };
-  const { app, config } = await createApp({ env, clock });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  const { app, config } = await createApp({ env, clock, logStream: options.logStream });
+  // A real listening socket, as in production: the server's timeouts, limits and graceful close all apply.
+  await app.listen(0, '127.0.0.1');
   const stop = () => app.close();
   return {
     app,
-    http: request(app.getHttpServer()),
+    http: request(await app.getUrl()),
     config,
     clock,
     database,

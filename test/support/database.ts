@@ -18,10 +18,11 @@ export interface TestDatabase {
 export const postgresServerUrl = (): string | undefined =>
   process.env.TEST_DATABASE_URL || undefined;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `kind` forces one kind of database whatever the run (a suite about SQLite's own faults, say). */
+export async function createTestDatabase(kind?: 'sqlite' | 'postgres'): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-e2e-'));
   const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
-  const server = postgresServerUrl();
+  const server = kind === 'sqlite' ? undefined : postgresServerUrl();
   if (!server) {
     return {
       kind: 'sqlite',

@@ -20,14 +20,17 @@ const ERROR_STATUS = {
   unauthorized: 401,
   // 403
   forbidden: 403,
-  // 404, 405, 409
+  // 404, 405, 408, 409
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   email_taken: 409,
-  // 413, 415, 429
+  // 413, 415, 417, 429, 431
   payload_too_large: 413,
   unsupported_media_type: 415,
+  expectation_failed: 417,
   rate_limited: 429,
+  headers_too_large: 431,
   // 5xx
   internal_error: 500,
   service_unavailable: 503,
@@ -47,9 +50,12 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  417: 'expectation_failed',
   429: 'rate_limited',
+  431: 'headers_too_large',
   503: 'service_unavailable',
 };
 

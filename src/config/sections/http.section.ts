@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { defineSection } from '../config-section';
 import { toInt, trimmed } from '../env-transforms';
 
@@ -13,6 +13,9 @@ export class HttpVariables {
   @trimmed()
   TRUST_PROXY = 'false';
   @Max(10 * 1024 * 1024) @Min(1024) @IsInt() @toInt() BODY_LIMIT = 16384;
+  @Max(300) @Min(1) @IsInt() @toInt() REQUEST_TIMEOUT = 10;
+  @Max(1_000_000) @Min(1) @IsInt() @toInt() MAX_CONNECTIONS = 10000;
+  @IsOptional() @IsIn(['true', 'false']) @trimmed() DOCS_ENABLED?: 'true' | 'false';
 }
 
 /**
@@ -28,10 +31,14 @@ function parseTrustProxy(value: string): boolean | number | string[] {
 
 export const httpSection = defineSection({
   variables: HttpVariables,
-  build: (env) => ({
+  build: (env, { env: nodeEnv }) => ({
     host: env.HOST,
     port: env.PORT,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimit: env.BODY_LIMIT,
+    requestTimeout: env.REQUEST_TIMEOUT,
+    maxConnections: env.MAX_CONNECTIONS,
+    // The API documentation is for developers; production does not publish it unless asked to.
+    docsEnabled: env.DOCS_ENABLED ? env.DOCS_ENABLED === 'true' : nodeEnv !== 'production',
   }),
 });

@@ -1,0 +1,53 @@
+import { CannotExecuteNotConnectedError, QueryFailedError } from 'typeorm';
+
+/** SQLite result codes that mean "the storage cannot take this now", not "this statement is wrong". */
+const SQLITE_UNAVAILABLE = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+  'SQLITE_NOMEM',
+]);
+
+/**
+ * PostgreSQL SQLSTATE classes and codes of the same kind: 08 connection exception, 53 insufficient resources
+ * (disk full, too many connections), 57P0x server shutting down or starting, 25006 read-only transaction
+ * (a standby), 40001/40P01 serialization failure and deadlock (worth a retry).
+ */
+const PG_UNAVAILABLE = /^(08|53|57P0)|^(25006|40001|40P01)$/;
+
+/** Socket-level failures on the way to the database server. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+
+const POOL_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Database is closed/i;
+
+/**
+ * Whether an error says the database is unavailable (locked, full, read-only, unreachable, shutting down) rather
+ * than that a statement is wrong: the request gets `503 service_unavailable` with `Retry-After`, not a 500.
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  if (error instanceof CannotExecuteNotConnectedError) return true;
+  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  // Duck-typed: errors made by native code (sqlite3) need not share this realm's Error class.
+  if (typeof cause !== 'object' || cause === null) return false;
+  const { code, message } = cause as { code?: unknown; message?: unknown };
+  const text = typeof code === 'string' ? code : '';
+  return (
+    SQLITE_UNAVAILABLE.has(text) ||
+    PG_UNAVAILABLE.test(text) ||
+    NETWORK_CODES.has(text) ||
+    (typeof message === 'string' && POOL_MESSAGES.test(message))
+  );
+}

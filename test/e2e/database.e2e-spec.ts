@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Session } from '../../src/sessions/session.entity';
+import { given } from '../support/actors';
+import { createTestApp, type TestApp } from '../support/app';
+import { createTestDatabase, postgresServerUrl } from '../support/database';
+import { fillSqlite, lockSqlite, makeReadOnly, postgresProxy } from '../support/faults';
+import { expectCode, PASSWORD, uniqueEmail } from '../support/http';
+
+function expect503(response: { status: number; body: { code?: string }; headers: object }) {
+  expectCode(response, 503, 'service_unavailable');
+  expect((response.headers as Record<string, string>)['retry-after']).toBe('2');
+}
+
+/** A storage fault answers 503 service_unavailable with Retry-After, never a 500, and the server recovers. */
+describe('Storage faults (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const register = () =>
+    t.http.post('/auth/register').send({ email: uniqueEmail('fault'), password: PASSWORD });
+
+  it('a read-only database: writes answer 503, readiness fails, liveness holds; then it recovers', async () => {
+    await makeReadOnly(t, true);
+    try {
+      expect503(await register());
+      expect503(await t.http.get('/health/ready'));
+      await t.http.get('/health/live').expect(200);
+    } finally {
+      await makeReadOnly(t, false);
+    }
+    await register().expect(201);
+    await t.http.get('/health/ready').expect(200);
+  });
+});
+
+/** Faults only SQLite has, on a SQLite database whatever the run. */
+describe('SQLite faults (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ database: await createTestDatabase('sqlite') });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const register = () =>
+    t.http.post('/auth/register').send({ email: uniqueEmail('fault'), password: PASSWORD });
+
+  it('a file locked by another process: 503, and a login stores no session and returns no tokens', async () => {
+    const user = await given(t).user();
+    const sessions = () =>
+      t.app.get(DataSource).getRepository(Session).countBy({ userId: user.id });
+    const lock = await lockSqlite(join(t.database.dataDir, 'portcullis.sqlite'));
+    try {
+      const login = await t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: PASSWORD });
+      expect503(login);
+      expect(login.body.accessToken).toBeUndefined();
+      expect503(await register());
+    } finally {
+      await lock.release();
+    }
+    expect(await sessions()).toBe(0);
+    await t.http.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+  });
+
+  it('a full disk: 503 with Retry-After, then it recovers', async () => {
+    await fillSqlite(t, true);
+    try {
+      // The last pages of the file may still hold a few rows.
+      let response = await register();
+      for (let tries = 1; response.status === 201 && tries < 100; tries += 1) {
+        response = await register();
+      }
+      expect503(response);
+    } finally {
+      await fillSqlite(t, false);
+    }
+    await register().expect(201);
+  });
+});
+
+/** A PostgreSQL server lost and back: only in the PostgreSQL run (npm run test:pg). */
+if (postgresServerUrl()) {
+  describe('PostgreSQL connection lost (e2e)', () => {
+    let t: TestApp;
+    let proxy: Awaited<ReturnType<typeof postgresProxy>>;
+
+    beforeAll(async () => {
+      const database = await createTestDatabase('postgres');
+      proxy = await postgresProxy(new URL(database.url));
+      t = await createTestApp({ database, env: { DATABASE_URL: proxy.url } });
+    });
+    afterAll(async () => {
+      await t.close();
+      await proxy.close();
+    });
+
+    it('answers 503 with Retry-After while the server is unreachable, and recovers when it is back', async () => {
+      await given(t).user();
+      proxy.cut();
+      try {
+        const response = await t.http
+          .post('/auth/register')
+          .send({ email: uniqueEmail('lost'), password: PASSWORD });
+        expect503(response);
+        expect503(await t.http.get('/health/ready'));
+      } finally {
+        proxy.restore();
+      }
+      await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail('back'), password: PASSWORD })
+        .expect(201);
+    });
+  });
+}

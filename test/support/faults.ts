@@ -1,0 +1,99 @@
+import { createServer, Socket, type Server } from 'node:net';
+import { Client } from 'pg';
+import sqlite3 from 'sqlite3';
+import { DataSource } from 'typeorm';
+import type { TestApp } from './app';
+
+/** Makes the app's database refuse writes, as a read-only file or a read-only PostgreSQL would. */
+export async function makeReadOnly(t: TestApp, readOnly: boolean): Promise<void> {
+  const dataSource = t.app.get(DataSource);
+  if (t.database.kind === 'sqlite') {
+    await dataSource.query(`PRAGMA query_only = ${readOnly ? 'ON' : 'OFF'}`);
+    return;
+  }
+  const name = new URL(t.database.url).pathname.slice(1);
+  const admin = new Client({ connectionString: t.database.url });
+  await admin.connect();
+  try {
+    // This session itself may have started read-only (the database default set earlier).
+    await admin.query('SET default_transaction_read_only = off');
+    await admin.query(`ALTER DATABASE ${name} SET default_transaction_read_only = ${readOnly}`);
+    // Open connections keep their setting: end them, so that the pool opens new ones.
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Holds an exclusive write lock on the SQLite file from a second connection, until `release`. */
+export async function lockSqlite(path: string): Promise<{ release(): Promise<void> }> {
+  const db = new sqlite3.Database(path);
+  const run = (sql: string) =>
+    new Promise<void>((resolve, reject) =>
+      db.run(sql, (error) => (error ? reject(error) : resolve())),
+    );
+  await run('BEGIN EXCLUSIVE');
+  return {
+    release: async () => {
+      await run('ROLLBACK');
+      await new Promise<void>((resolve) => db.close(() => resolve()));
+    },
+  };
+}
+
+/** Caps the SQLite file at its current size, so that the next insert finds the disk full. */
+export async function fillSqlite(t: TestApp, full: boolean): Promise<void> {
+  const dataSource = t.app.get(DataSource);
+  if (!full) {
+    await dataSource.query('PRAGMA max_page_count = 1073741823');
+    return;
+  }
+  const [{ page_count: pages }] =
+    await dataSource.query<Array<{ page_count: number }>>('PRAGMA page_count');
+  await dataSource.query(`PRAGMA max_page_count = ${pages}`);
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that a test can cut, as a network failure or a server restart would: every
+ * open connection is destroyed and new ones are refused until `restore`.
+ */
+export async function postgresProxy(target: URL): Promise<{
+  url: string;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}> {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server: Server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = new Socket();
+    upstream.connect(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    cut: () => {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore: () => {
+      open = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

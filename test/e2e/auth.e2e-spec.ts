@@ -132,6 +132,82 @@ describe('Auth (e2e)', () => {
     });
   });
 
+  describe('identities: one account per email, whatever its Unicode form', () => {
+    it.each([
+      ['NFC and NFD', 'jos\u00e9', 'jose\u0301'],
+      ['fullwidth letters', 'fullwidth', '\uff46\uff55\uff4c\uff4c\uff57\uff49\uff44\uff54\uff48'],
+      ['upper case and spaces', 'casefold', '  CASEFOLD'],
+    ])('treats %s as one account', async (_case, stored, typed) => {
+      const domain = `${uniqueEmail('d').split('@')[0]}.example.com`;
+      await register(t.http, { email: `${stored}@${domain}` });
+      const again = await t.http
+        .post('/auth/register')
+        .send({ email: `${typed}@${domain}`, password: PASSWORD });
+      expect(again.status).toBe(409);
+      await login(t.http, `${typed}@${domain}`);
+    });
+
+    it('stores the normalised form', async () => {
+      const response = await t.http
+        .post('/auth/register')
+        .send({ email: ' \uff21\uff24\uff21-nfkc@EXAMPLE.com ', password: PASSWORD })
+        .expect(201);
+      expect(response.body.email).toBe('ada-nfkc@example.com');
+    });
+
+    it.each([
+      ['a zero-width space', 'ze\u200bro@example.com'],
+      ['a zero-width joiner', 'zw\u200dj@example.com'],
+      ['a right-to-left override', 'moc.elpmaxe@\u202etxet'],
+      ['a right-to-left mark', 'rl\u200fm@example.com'],
+      ['a soft hyphen', 'soft\u00adhyphen@example.com'],
+      ['a control character', 'bell\u0007@example.com'],
+      ['a lone surrogate', 'lone\ud800@example.com'],
+      ['a lone low surrogate', 'lone\udc00@example.com'],
+    ])(
+      'refuses an email with %s: 400 validation_failed on register and login',
+      async (_case, email) => {
+        for (const path of ['/auth/register', '/auth/login']) {
+          const response = await t.http.post(path).send({ email, password: PASSWORD });
+          expect({ path, status: response.status, code: response.body.code }).toEqual({
+            path,
+            status: 400,
+            code: 'validation_failed',
+          });
+        }
+      },
+    );
+
+    it('stores names in NFC, and keeps the joiners emoji need', async () => {
+      const nfd = await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: PASSWORD, name: ' Jose\u0301 ' })
+        .expect(201);
+      expect(nfd.body.name).toBe('Jos\u00e9');
+      const family = '\u{1F469}\u200d\u{1F467}';
+      const emoji = await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: PASSWORD, name: family })
+        .expect(201);
+      expect(emoji.body.name).toBe(family);
+    });
+
+    it.each([
+      ['a lone surrogate', 'Ada \ud83d'],
+      ['a right-to-left override', 'Ada \u202eecalevol'],
+      ['an isolate', 'Ada \u2067x'],
+      ['a control character', 'Ada\u001bx'],
+      ['a new line', 'Ada\nLovelace'],
+    ])('refuses a name with %s', async (_case, name) => {
+      const response = await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: PASSWORD, name })
+        .expect(400);
+      expect(response.body).toMatchObject({ code: 'validation_failed' });
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['name']);
+    });
+  });
+
   describe('POST /auth/login', () => {
     it('answers tokens, uncacheable', async () => {
       const user = await register(t.http);

@@ -1,16 +1,56 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { NormalizeEmails1764547200000 } from '../../src/database/migrations/1764547200000-normalize-emails';
 import { Session } from '../../src/sessions/session.entity';
+import { User } from '../../src/users/user.entity';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, postgresServerUrl } from '../support/database';
 import { fillSqlite, lockSqlite, makeReadOnly, postgresProxy } from '../support/faults';
-import { expectCode, PASSWORD, uniqueEmail } from '../support/http';
+import { expectCode, login, PASSWORD, uniqueEmail } from '../support/http';
 
 function expect503(response: { status: number; body: { code?: string }; headers: object }) {
   expectCode(response, 503, 'service_unavailable');
   expect((response.headers as Record<string, string>)['retry-after']).toBe('2');
 }
+
+describe('Migration: emails stored before NFKC normalisation (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('rewrites each stored address to its normalised form, unless another account holds that form', async () => {
+    const dataSource = t.app.get(DataSource);
+    const users = dataSource.getRepository(User);
+    const kept = await given(t).user({ email: 'taken-form@example.com' });
+    const row = async (email: string) => {
+      const user = await given(t).user();
+      // Written as an older version did: trimmed and lower-cased only.
+      await users.update({ id: user.id }, { email });
+      return user.id;
+    };
+    const fullwidth = await row('\uff41\uff44\uff41-migrated@example.com');
+    const nfd = await row('jose\u0301-migrated@example.com');
+    const clash = await row('\uff54aken-form@example.com');
+    const queryRunner = dataSource.createQueryRunner();
+    try {
+      await new NormalizeEmails1764547200000().up(queryRunner);
+    } finally {
+      await queryRunner.release();
+    }
+    const emailOf = async (id: string) => (await users.findOneByOrFail({ id })).email;
+    expect(await emailOf(fullwidth)).toBe('ada-migrated@example.com');
+    expect(await emailOf(nfd)).toBe('jos\u00e9-migrated@example.com');
+    expect(await emailOf(clash)).toBe('\uff54aken-form@example.com');
+    expect(await emailOf(kept.id)).toBe('taken-form@example.com');
+    await login(t.http, 'ＡＤＡ-migrated@example.com');
+  });
+});
 
 /** A storage fault answers 503 service_unavailable with Retry-After, never a 500, and the server recovers. */
 describe('Storage faults (e2e)', () => {

@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsVisibleText } from '../../http/text.validators';
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
   @MaxLength(254)
   @IsNotEmpty()
+  @IsVisibleText()
   @IsString()
   email!: string;
 

@@ -1,16 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
+import { displayText, IsDisplayText, IsVisibleText } from '../../http/text.validators';
 import { normalizedEmail } from '../../users/normalize-email';
 
-const trimmed = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim() : value;
-
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({
+    example: 'ada@example.com',
+    format: 'email',
+    maxLength: 254,
+    description: 'Trimmed, NFKC-normalised and lower-cased before it is stored',
+  })
   @Transform(normalizedEmail)
   @MaxLength(254)
   @IsEmail({}, { message: 'email must be a valid email address' })
+  @IsVisibleText()
   email!: string;
 
   @ApiProperty({
@@ -21,10 +25,15 @@ export class RegisterDto {
   @IsString()
   password!: string;
 
-  @ApiPropertyOptional({ example: 'Ada Lovelace', maxLength: 100 })
+  @ApiPropertyOptional({
+    example: 'Ada Lovelace',
+    maxLength: 100,
+    description: 'Trimmed and NFC-normalised; no control characters or bidi overrides',
+  })
   @IsOptional()
-  @Transform(trimmed)
+  @Transform(displayText)
   @MaxLength(100)
+  @IsDisplayText()
   @IsString()
   name?: string;
 }

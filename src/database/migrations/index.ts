@@ -1,10 +1,12 @@
 import { CreateUsers1763798400000 } from './1763798400000-create-users';
 import { CreateSessions1763798500000 } from './1763798500000-create-sessions';
 import { CreateHealthChecks1764460800000 } from './1764460800000-create-health-checks';
+import { NormalizeEmails1764547200000 } from './1764547200000-normalize-emails';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
   CreateUsers1763798400000,
   CreateSessions1763798500000,
   CreateHealthChecks1764460800000,
+  NormalizeEmails1764547200000,
 ];

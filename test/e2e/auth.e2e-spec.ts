@@ -204,7 +204,8 @@ describe('Auth (e2e)', () => {
         .send({ email: uniqueEmail(), password: PASSWORD, name })
         .expect(400);
       expect(response.body).toMatchObject({ code: 'validation_failed' });
-      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['name']);
+      const errors = (response.body as { errors: Array<{ field: string }> }).errors;
+      expect(errors.map((error) => error.field)).toEqual(['name']);
     });
   });
 

@@ -32,7 +32,7 @@ export class NormalizeEmails1764547200000 implements MigrationInterface {
           .select('1')
           .from('users', 'u')
           .where('u.email = :normalized', { normalized })
-          .getRawOne();
+          .getRawOne<unknown>();
         if (taken) continue;
         await manager
           .createQueryBuilder()

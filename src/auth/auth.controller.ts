@@ -9,23 +9,18 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
 import { Public } from '../access/public.decorator';
-import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { ApiErrors, ApiJsonBody } from '../http/api-errors.decorator';
 import { requestContext } from '../http/request-context';
 import { LoginRateLimit } from '../throttling/app-throttler.guard';
 import { UserDto } from '../users/dto/user.dto';
@@ -38,10 +33,6 @@ import { TokensDto } from './dto/tokens.dto';
 import { LocalAuthGuard } from './local-auth.guard';
 
 @ApiTags('auth')
-@ApiTooManyRequestsResponse({
-  type: ErrorResponseDto,
-  description: 'rate_limited (see Retry-After)',
-})
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -51,12 +42,9 @@ export class AuthController {
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Create an account' })
+  @ApiJsonBody(RegisterDto, 'weak_password (with rule)')
   @ApiCreatedResponse({ type: UserDto })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'validation_failed or weak_password (with `rule`)',
-  })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'email_taken' })
+  @ApiErrors({ 409: 'email_taken' })
   register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserDto> {
     return this.auth.register(body, requestContext(request));
   }
@@ -69,10 +57,9 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiOperation({ summary: 'Log in with email and password; opens a session' })
-  @ApiBody({ type: LoginDto })
+  @ApiJsonBody(LoginDto)
   @ApiOkResponse({ type: TokensDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'validation_failed' })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'invalid_credentials' })
+  @ApiErrors({ 401: 'invalid_credentials (the same answer for every cause)' })
   login(@Req() request: FastifyRequest & { user: User }): Promise<TokensDto> {
     return this.auth.issueSession(request.user, requestContext(request));
   }
@@ -85,12 +72,10 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange a refresh token for new tokens (the old refresh token is consumed)',
   })
+  @ApiJsonBody(RefreshDto)
   @ApiOkResponse({ type: TokensDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'validation_failed' })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description:
-      'invalid_refresh_token, refresh_token_expired, refresh_token_reused or session_revoked',
+  @ApiErrors({
+    401: 'invalid_refresh_token, refresh_token_expired, refresh_token_reused or session_revoked',
   })
   refresh(@Body() body: RefreshDto): Promise<TokensDto> {
     return this.auth.refresh(body.refreshToken);

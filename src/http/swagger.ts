@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { BEARER_SCHEME } from '../access/authenticated.decorator';
+import { ErrorResponseDto } from '../common/errors/error-response.dto';
 
 export const DOCS_PATH = '/docs';
 export const DOCUMENT_PATH = '/docs-json';
@@ -14,19 +19,70 @@ const version = (): string =>
     }
   ).version;
 
+/**
+ * Every request body is validated with unknown fields refused: the document says so of each body schema, so that
+ * it cannot promise more than the server accepts.
+ */
+function closeRequestBodies(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations as Record<string, OperationObject>)) {
+      const body = operation.requestBody as {
+        content?: Record<string, { schema?: { $ref?: string } }>;
+      };
+      const ref = body?.content?.['application/json']?.schema?.$ref;
+      const schema = ref ? (schemas[ref.split('/').pop()!] as SchemaObject | undefined) : undefined;
+      if (schema) schema.additionalProperties = false;
+    }
+  }
+}
+
+const DESCRIPTION = `Authentication and user service: register, log in, rotate refresh tokens, verify access tokens with the JWKS.
+
+Every route needs \`Authorization: Bearer <access token>\` unless it says otherwise. Every error answers
+\`{ statusCode, error, message, code }\`: branch on \`code\`. A known path asked with another method answers
+405 \`method_not_allowed\` with an \`Allow\` header.`;
+
 /** The OpenAPI document, built from the controllers' decorators. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Portcullis')
-      .setDescription(
-        'Authentication and user service: register, log in, rotate refresh tokens, verify access tokens with the JWKS.',
-      )
+      .setDescription(DESCRIPTION)
       .setVersion(version())
+      .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+      // Relative: the API is on the host that serves this document.
+      .addServer('/')
+      .addTag('auth', 'Registration, login, refresh tokens and logout')
+      .addTag('users', 'The authenticated user')
+      .addTag('keys', 'Public keys (JWKS) that verify access tokens')
+      .addTag('health', 'Liveness and readiness probes')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
+      // Deny by default, as the global AccessGuard does; public routes say `security: []`.
+      .addSecurityRequirements(BEARER_SCHEME)
+      // Answers any route can give: a malformed request, the global rate limit, and a storage fault or a
+      // shutdown in progress.
+      .addGlobalResponse({
+        status: 400,
+        type: ErrorResponseDto,
+        description: 'bad_request: the URL or the request is malformed',
+      })
+      .addGlobalResponse({
+        status: 429,
+        type: ErrorResponseDto,
+        description: 'rate_limited (see Retry-After)',
+      })
+      .addGlobalResponse({
+        status: 503,
+        type: ErrorResponseDto,
+        description:
+          'service_unavailable: the database is unavailable, or the server is shutting down (see Retry-After)',
+      })
       .build(),
   );
+  closeRequestBodies(document);
+  return document;
 }
 
 /** The Swagger UI files the page loads, and nothing else of the swagger-ui-dist package. */

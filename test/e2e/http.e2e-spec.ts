@@ -2,6 +2,7 @@ import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer, PASSWORD } from '../support/http';
 import { captureLogs } from '../support/logs';
+import { OpenApiResponseCheck } from '../support/openapi-check';
 import { rawRequest, requestText, type RawResponse } from '../support/raw-http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -218,6 +219,84 @@ describe('HTTP platform (e2e)', () => {
     const PUBLIC = ROUTES.filter((route) => route.public);
     const PROTECTED = ROUTES.filter((route) => !route.public);
 
+    it('denies by default, names its server, and describes every error field', async () => {
+      const document = (await t.http.get('/docs-json').expect(200)).body as {
+        security: unknown;
+        servers: unknown;
+        components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+      };
+      expect(document.security).toEqual([{ bearer: [] }]);
+      expect(document.servers).toEqual([{ url: '/' }]);
+      expect(Object.keys(document.components.schemas.ErrorResponseDto.properties).sort()).toEqual([
+        'code',
+        'error',
+        'errors',
+        'message',
+        'requestId',
+        'retryAfter',
+        'rule',
+        'statusCode',
+      ]);
+    });
+
+    it('describes each request body as the validation does: formats, lengths, no extra fields', async () => {
+      const { components } = (await t.http.get('/docs-json').expect(200)).body as {
+        components: { schemas: Record<string, Record<string, unknown>> };
+      };
+      const { RegisterDto, LoginDto, RefreshDto } = components.schemas;
+      for (const schema of [RegisterDto, LoginDto, RefreshDto]) {
+        expect(schema.additionalProperties).toBe(false);
+      }
+      expect(RegisterDto.properties).toMatchObject({
+        email: { format: 'email', maxLength: 254 },
+        name: { maxLength: 100 },
+      });
+      expect(LoginDto.properties).toMatchObject({ email: { maxLength: 254 } });
+      expect(RefreshDto.properties).toMatchObject({
+        refreshToken: { minLength: 1, maxLength: 4096 },
+      });
+    });
+
+    it.each(['/auth/register', '/auth/login', '/auth/refresh'])(
+      'documents what a JSON body can get on POST %s: 400, 413, 415, 429, 503',
+      async (path) => {
+        const operation = (await documentOf()).paths[path].post;
+        expect(Object.keys(operation.responses)).toEqual(
+          expect.arrayContaining(['400', '413', '415', '429', '503']),
+        );
+      },
+    );
+
+    it('checks every answer of the e2e suites against it, and the check reports drift', async () => {
+      const check = new OpenApiResponseCheck((await t.http.get('/docs-json')).body);
+      const answer = (method: string, url: string, status: number, body: object) => ({
+        method,
+        url,
+        status,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify(body),
+      });
+      const error = {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'no',
+        code: 'missing_token',
+      };
+      expect(check.problems(answer('GET', '/users/me', 401, error))).toEqual([]);
+      expect(check.problems(answer('GET', '/users/me', 409, error))).toEqual([
+        expect.stringContaining('status 409 is not documented'),
+      ]);
+      expect(
+        check.problems(answer('GET', '/users/me?x=1', 401, { ...error, code: 'nope' })),
+      ).toEqual([expect.stringContaining('does not match the document')]);
+      expect(check.problems(answer('GET', '/users/me', 200, { id: 'not-a-uuid' }))).toEqual([
+        expect.stringContaining('does not match the document'),
+      ]);
+      expect(
+        check.problems(answer('PATCH', '/nowhere', 404, { ...error, statusCode: 404 })),
+      ).toEqual([]);
+    });
+
     it('documents every route and the bearer scheme', async () => {
       const document = await documentOf();
       expect(document.components.securitySchemes.bearer).toMatchObject({
@@ -235,7 +314,7 @@ describe('HTTP platform (e2e)', () => {
     it.each(PUBLIC)('documents $method $path as public, with a success answer', async (route) => {
       const operation = (await documentOf()).paths[route.path][route.method];
       expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(true);
-      expect(operation.security).toBeUndefined();
+      expect(operation.security).toEqual([]);
       expect(operation.requestBody !== undefined).toBe(route.method === 'post');
     });
 

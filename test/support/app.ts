@@ -3,9 +3,11 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.setup';
+import { buildOpenApiDocument } from '../../src/http/swagger';
 import type { AppConfig, EnvOverrides } from '../../src/config';
 import { TestClock } from './clock';
 import { createTestDatabase, type TestDatabase } from './database';
+import { OpenApiResponseCheck, type RecordedResponse } from './openapi-check';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -50,9 +52,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   };
   const { app, config } = await createApp({ env, clock, logStream: options.logStream });
+  const responses = recordResponses(app);
   // A real listening socket, as in production: the server's timeouts, limits and graceful close all apply.
   await app.listen(0, '127.0.0.1');
-  const stop = () => app.close();
+  const stop = async () => {
+    const drift = config.http.docsEnabled ? await checkAgainstDocument(app, responses) : [];
+    await app.close();
+    if (drift.length > 0) {
+      throw new Error(
+        `answers that do not match the OpenAPI document:\n${[...new Set(drift)].join('\n')}`,
+      );
+    }
+  };
   return {
     app,
     http: request(await app.getUrl()),
@@ -66,6 +77,37 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await database.drop();
     },
   };
+}
+
+/** Every answer the app gives, for the check against the OpenAPI document when the app stops. */
+function recordResponses(app: NestFastifyApplication): RecordedResponse[] {
+  const responses: RecordedResponse[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply, payload) => {
+      responses.push({
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        contentType: String(reply.getHeader('content-type') ?? ''),
+        body: typeof payload === 'string' ? payload : '',
+      });
+      return payload;
+    });
+  return responses;
+}
+
+/**
+ * Every answer the app gave during the suite, checked against the OpenAPI document it serves: the document
+ * cannot drift from the code without some suite failing.
+ */
+async function checkAgainstDocument(
+  app: NestFastifyApplication,
+  responses: RecordedResponse[],
+): Promise<string[]> {
+  const check = new OpenApiResponseCheck(buildOpenApiDocument(app) as never);
+  return responses.flatMap((response) => check.problems(response));
 }
 
 /** The same database, data folder and clock, in a new process-like app instance. */

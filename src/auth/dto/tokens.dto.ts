@@ -7,9 +7,13 @@ export class TokensDto {
   @ApiProperty({ description: 'Opaque; exchange it at POST /auth/refresh. Shown once.' })
   refreshToken!: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType!: 'Bearer';
 
-  @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Seconds until the access token expires',
+    example: 900,
+  })
   expiresIn!: number;
 }

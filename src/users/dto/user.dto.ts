@@ -4,7 +4,8 @@ import type { User } from '../user.entity';
 /** What a client sees of a user: never the hash, never internal flags. */
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'ada@example.com' }) email!: string;
+  @ApiProperty({ example: 'ada@example.com', description: 'Normalised: trimmed, NFKC, lower case' })
+  email!: string;
   @ApiProperty({ type: String, nullable: true, example: 'Ada Lovelace' }) name!: string | null;
   @ApiProperty() emailVerified!: boolean;
   @ApiProperty({ type: [String], example: ['user'] }) roles!: string[];

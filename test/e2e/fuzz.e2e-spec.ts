@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { DataSource } from 'typeorm';
+import { given, type Actor } from '../support/actors';
+import { createTestApp, type TestApp } from '../support/app';
+import { bearer } from '../support/http';
+
+/** Every operation of the API, with the fields its body takes (if any). */
+const OPERATIONS: Array<{
+  method: 'get' | 'post';
+  path: string;
+  fields: string[];
+  bearer: boolean;
+}> = [
+  { method: 'post', path: '/auth/register', fields: ['email', 'password', 'name'], bearer: false },
+  { method: 'post', path: '/auth/login', fields: ['email', 'password'], bearer: false },
+  { method: 'post', path: '/auth/refresh', fields: ['refreshToken'], bearer: false },
+  { method: 'post', path: '/auth/logout', fields: [], bearer: true },
+  { method: 'post', path: '/auth/logout-all', fields: [], bearer: true },
+  { method: 'get', path: '/users/me', fields: [], bearer: true },
+  { method: 'get', path: '/.well-known/jwks.json', fields: [], bearer: false },
+  { method: 'get', path: '/health', fields: [], bearer: false },
+  { method: 'get', path: '/health/live', fields: [], bearer: false },
+  { method: 'get', path: '/health/ready', fields: [], bearer: false },
+];
+
+const TABLES = ['users', 'sessions', 'refresh_tokens'];
+
+/** Strings that tend to break things: huge, NUL, lone surrogates, format characters, injection-looking. */
+const nastyString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 64 }),
+  fc.string({ unit: 'grapheme', maxLength: 64 }),
+  fc.constantFrom(
+    '',
+    '\u0000',
+    '\ud800',
+    '\udc00x',
+    '\u202e',
+    '\u200b@example.com',
+    "' OR 1=1 --",
+    '__proto__',
+    'a'.repeat(5000),
+    'x@example.com',
+    'correct horse battery staple',
+  ),
+);
+
+/** Any JSON value, deep or flat, including the shapes the routes expect with the wrong kinds of values. */
+const jsonValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 6 }),
+  fc.constant(null),
+  fc.array(nastyString, { maxLength: 5 }),
+  fc.object({ maxDepth: 3, values: [nastyString, fc.integer(), fc.double(), fc.boolean()] }),
+);
+
+const bodyFor = (fields: string[]) =>
+  fc.oneof(
+    jsonValue,
+    fields.length === 0
+      ? jsonValue
+      : fc.dictionary(
+          fc.constantFrom(...fields, 'roles', 'admin', 'constructor'),
+          fc.oneof(nastyString, jsonValue),
+          {
+            maxKeys: fields.length + 1,
+          },
+        ),
+  );
+
+/** What goes on the wire: JSON of any shape, or text that is not JSON at all. */
+const payload = (fields: string[]) =>
+  fc.oneof(
+    { weight: 4, arbitrary: bodyFor(fields).map((value) => JSON.stringify(value) ?? 'null') },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+  );
+
+const queryString = fc
+  .dictionary(fc.string({ maxLength: 8 }), fc.oneof(nastyString, fc.integer().map(String)), {
+    maxKeys: 3,
+  })
+  .map((query) => new URLSearchParams(query).toString());
+
+/** Random bodies and queries on every route: never a 5xx, and a refused request stores nothing. */
+describe('Any body, any query (property-based, e2e)', () => {
+  let t: TestApp;
+  let user: Actor;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    user = await given(t).user();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const counts = async () => {
+    const dataSource = t.app.get(DataSource);
+    const rows: Record<string, number> = {};
+    for (const table of TABLES) {
+      const [{ count }] = await dataSource.query<Array<{ count: string | number }>>(
+        `SELECT COUNT(*) AS count FROM ${table}`,
+      );
+      rows[table] = Number(count);
+    }
+    return rows;
+  };
+
+  it('covers every operation of the OpenAPI document, with the fields of its body', async () => {
+    const document = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>
+      >;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => {
+        const ref = operation.requestBody?.content['application/json'].schema.$ref;
+        const fields = ref
+          ? Object.keys(document.components.schemas[ref.split('/').pop()!].properties)
+          : [];
+        return `${method} ${path} ${fields.sort().join(',')}`;
+      }),
+    );
+    const covered = OPERATIONS.map(
+      ({ method, path, fields }) => `${method} ${path} ${[...fields].sort().join(',')}`,
+    );
+    expect(covered.sort()).toEqual(documented.sort());
+  });
+
+  it.each(OPERATIONS)('$method $path', async (operation) => {
+    await fc.assert(
+      fc.asyncProperty(payload(operation.fields), queryString, async (body, query) => {
+        // A session of its own for each run: logout may end the one before.
+        const tokens = operation.bearer ? await given(t).session(user) : undefined;
+        const before = await counts();
+        let request = t.http[operation.method](`${operation.path}${query ? `?${query}` : ''}`);
+        if (tokens) request = request.set(bearer(tokens.accessToken));
+        const response =
+          operation.method === 'post'
+            ? await request.set('Content-Type', 'application/json').send(body)
+            : await request;
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) {
+          expect(typeof response.body.code).toBe('string');
+          expect(await counts()).toEqual(before);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,5 +1,7 @@
 // Unit specs live beside the code (src/**/*.spec.ts); e2e suites in test/ run the whole app on a real database.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
+/** The Node 24 run of .ci/run works in a copy of the project under .ci/node24: not part of this one. */
+const modulePathIgnorePatterns = ['<rootDir>/.ci/'];
 
 module.exports = {
   testTimeout: 60000,
@@ -12,6 +14,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform,
+      modulePathIgnorePatterns,
     },
     {
       displayName: 'e2e',
@@ -22,6 +25,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       transform,
+      modulePathIgnorePatterns,
     },
     {
       // The built server (dist/main.js) in its own processes: npm run test:process builds it first.
@@ -30,6 +34,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/process/**/*.process-spec.ts'],
       transform,
+      modulePathIgnorePatterns,
     },
     {
       displayName: 'browser',
@@ -38,6 +43,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       transform,
+      modulePathIgnorePatterns,
     },
   ],
 };

@@ -1,14 +1,15 @@
 'use strict';
 /**
  * Portcullis benchmarks (npm run bench). Starts the compiled server and the baselines as child processes, drives
- * them with autocannon from this process, and writes docs/BENCHMARKS.md.
+ * them with autocannon from this process, and writes the report to bench/results/ (git ignores it):
+ * `<date>.md` and `latest.md`. `npm run bench:publish` copies the latest report into docs/BENCHMARKS.md.
  *
  * Environment: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 10),
  * BENCH_LOGIN_CONNECTIONS (default 4), BENCH_RATE (requests/s for the latency runs, default 500),
- * BENCH_OUTPUT (default docs/BENCHMARKS.md; "-" prints only).
+ * BENCH_ROUNDS (rounds of each comparison, default 3).
  */
 const { spawn, fork } = require('node:child_process');
-const { readFileSync, writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { join } = require('node:path');
 const {
@@ -32,12 +33,13 @@ const {
 
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
-const OUTPUT = process.env.BENCH_OUTPUT ?? join(ROOT, 'docs', 'BENCHMARKS.md');
+const RESULTS = join(ROOT, 'bench', 'results');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
-async function startBaseline(config) {
+async function startBaseline(config, script = 'baseline-server.js') {
   const port = await freePort();
-  const child = fork(join(__dirname, 'baseline-server.js'), {
+  const child = fork(join(__dirname, script), {
     env: { ...process.env, PORT: String(port), BASELINE_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -112,6 +114,7 @@ async function main() {
     audience: claims.aud,
     user,
   });
+  const fastifyBaseline = await startBaseline({ user }, 'baseline-fastify.js');
   const meHeaders = { authorization: `Bearer ${tokens.accessToken}` };
   const loginLoad = {
     title: 'POST /auth/login',
@@ -125,12 +128,14 @@ async function main() {
   const results = {};
   try {
     log('warming up');
-    await cannon({
-      title: 'warm-up',
-      url: `${baseline.url}/users/me`,
-      headers: meHeaders,
-      duration: 2,
-    });
+    for (const other of [baseline, fastifyBaseline]) {
+      await cannon({
+        title: 'warm-up',
+        url: `${other.url}/users/me`,
+        headers: meHeaders,
+        duration: 2,
+      });
+    }
     await cannon({
       title: 'warm-up',
       url: `${server.url}/users/me`,
@@ -139,13 +144,20 @@ async function main() {
     });
 
     log(
-      `GET /users/me: ${CONNECTIONS} connections, ${DURATION} s per run, alternating with the baseline`,
+      `GET /users/me: ${CONNECTIONS} connections, ${DURATION} s per run, alternating with the baselines`,
     );
-    const runs = { baseline: [], portcullis: [] };
+    const runs = { baseline: [], fastify: [], portcullis: [] };
     let loadedRss = 0;
-    for (let round = 0; round < 3; round += 1) {
+    for (let round = 0; round < ROUNDS; round += 1) {
       runs.baseline.push(
         await cannon({ title: 'baseline', url: `${baseline.url}/users/me`, headers: meHeaders }),
+      );
+      runs.fastify.push(
+        await cannon({
+          title: 'fastify',
+          url: `${fastifyBaseline.url}/users/me`,
+          headers: meHeaders,
+        }),
       );
       const { result, peak } = await peakRss(server.pid, () =>
         cannon({ title: 'GET /users/me', url: `${server.url}/users/me`, headers: meHeaders }),
@@ -154,13 +166,15 @@ async function main() {
       loadedRss = Math.max(loadedRss, peak);
     }
     results.baseline = pickMedian(runs.baseline, (run) => run.rps);
+    results.fastify = pickMedian(runs.fastify, (run) => run.rps);
     results.me = pickMedian(runs.portcullis, (run) => run.rps);
+    results.meRatios = runs.portcullis.map((run, round) => run.rps / runs.fastify[round].rps);
 
     log(
       `POST /auth/login: ${LOGIN_CONNECTIONS} connections, alternating with raw argon2id verify at the same concurrency`,
     );
     const loginRuns = { argon2: [], login: [] };
-    for (let round = 0; round < 3; round += 1) {
+    for (let round = 0; round < ROUNDS; round += 1) {
       loginRuns.argon2.push(await rawArgon2(LOGIN_CONNECTIONS, DURATION));
       const { result, peak } = await peakRss(server.pid, () => cannon(loginLoad));
       loginRuns.login.push(result);
@@ -168,6 +182,9 @@ async function main() {
     }
     results.argon2 = pickMedian(loginRuns.argon2, (run) => run.perSecond);
     results.login = pickMedian(loginRuns.login, (run) => run.rps);
+    results.loginRatios = loginRuns.login.map(
+      (run, round) => run.rps / loginRuns.argon2[round].perSecond,
+    );
 
     log(`POST /auth/refresh: ${CONNECTIONS} connections, each rotating its own session's token`);
     const pool = [];
@@ -207,11 +224,14 @@ async function main() {
       seconds: DURATION,
     };
     await probe({ ...meProbe, seconds: 2 });
-    for (let round = 0; round < 3; round += 1) {
-      samples.idle.push(...(await probe(meProbe)));
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const idle = await probe(meProbe);
+      samples.idle.push(...idle);
       const [underLogins, logins] = await Promise.all([probe(meProbe), cannon(loginLoad)]);
       samples.logins.push(...underLogins);
       loginRates.push(logins.rps);
+      rounds.push({ idle: percentiles(idle).p99, logins: percentiles(underLogins).p99 });
       // Control: the same number of requests per second, steady, refused by validation (no hashing, no database).
       const [underControl] = await Promise.all([
         probe(meProbe),
@@ -227,6 +247,7 @@ async function main() {
       ]);
       samples.control.push(...underControl);
     }
+    results.latencyRounds = rounds;
     results.latency = Object.fromEntries(
       Object.entries(samples).map(([condition, values]) => [condition, percentiles(values)]),
     );
@@ -236,6 +257,7 @@ async function main() {
     results.startupMs = server.startupMs;
   } finally {
     baseline.stop();
+    fastifyBaseline.stop();
     server.stop();
   }
   report(results);
@@ -244,37 +266,41 @@ async function main() {
 function report(r) {
   const cpu = os.cpus();
   const ratio = (a, b) => `${fmt(a / b, 2)}x`;
+  const spread = (values) => `${fmt(Math.min(...values), 2)}x to ${fmt(Math.max(...values), 2)}x`;
   const lines = [
     '# Benchmarks',
     '',
-    'Produced by `npm run bench` (bench/run.js): the compiled server (`dist/main.js`, SQLite default, rate limits on',
-    'with limits raised out of the way) and the baselines run as child processes; autocannon drives them from the',
-    'bench process. Every figure below comes from one run on the machine described here.',
+    'Produced by `npm run bench` (bench/run.js), then `npm run bench:publish`: the compiled server (`dist/main.js`,',
+    'SQLite default, JSON logs with one line per request at info, rate limits on with limits raised out of the way)',
+    'and the baselines run as child processes; autocannon drives them from the bench process. Every figure below',
+    'comes from one run on the machine described here.',
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ${os.type()} ${os.release()}`,
-    `- Node ${process.version}; ${DURATION} s per run; GET runs use ${CONNECTIONS} connections, login runs ${LOGIN_CONNECTIONS}`,
+    `- Node ${process.version}; ${DURATION} s per run, ${ROUNDS} rounds; GET runs use ${CONNECTIONS} connections, login runs ${LOGIN_CONNECTIONS}`,
     `- argon2id parameters: m=${ARGON2.memoryCost} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism} (the defaults)`,
     '',
     '## Throughput',
     '',
     '| what | req/s | p50 ms | p99 ms | against baseline |',
     '|---|---:|---:|---:|---:|',
-    `| bare \`node:http\` + ES256 verify per request (baseline) | ${fmt(r.baseline.rps)} | ${r.baseline.p50} | ${r.baseline.p99} | 1.00x |`,
-    `| GET /users/me (throttler, JWT check, session check, user lookup) | ${fmt(r.me.rps)} | ${r.me.p50} | ${r.me.p99} | ${ratio(r.me.rps, r.baseline.rps)} |`,
+    `| bare Fastify 5 route, constant JSON of the same shape, no auth (baseline) | ${fmt(r.fastify.rps)} | ${r.fastify.p50} | ${r.fastify.p99} | 1.00x |`,
+    `| bare \`node:http\` + ES256 verify per request | ${fmt(r.baseline.rps)} | ${r.baseline.p50} | ${r.baseline.p99} | ${ratio(r.baseline.rps, r.fastify.rps)} |`,
+    `| GET /users/me (throttler, access guard, token and session check, profile, request log line) | ${fmt(r.me.rps)} | ${r.me.p50} | ${r.me.p99} | ${ratio(r.me.rps, r.fastify.rps)} |`,
     `| raw argon2id verify, ${LOGIN_CONNECTIONS} at once (baseline) | ${fmt(r.argon2.perSecond, 1)} | | | 1.00x |`,
     `| POST /auth/login, ${LOGIN_CONNECTIONS} connections | ${fmt(r.login.rps, 1)} | ${r.login.p50} | ${r.login.p99} | ${ratio(r.login.rps, r.argon2.perSecond)} |`,
-    `| POST /auth/refresh (rotation: 3 reads, 1 insert, 1 conditional update, ES256 sign) | ${fmt(r.refresh.rps)} | ${r.refresh.p50} | ${r.refresh.p99} | ${ratio(r.refresh.rps, r.baseline.rps)} of node:http |`,
+    `| POST /auth/refresh (rotation: 3 reads, 1 insert, 1 conditional update, ES256 sign) | ${fmt(r.refresh.rps)} | ${r.refresh.p50} | ${r.refresh.p99} | ${ratio(r.refresh.rps, r.fastify.rps)} of Fastify |`,
     '',
-    'GET /users/me and POST /auth/login each ran three times, alternating with their baseline; the median run of',
-    'each is shown. The refresh row has no like-for-like baseline: it is set against the bare node:http server.',
+    `GET /users/me and POST /auth/login each ran ${ROUNDS} times, alternating with their baselines; the median run of`,
+    `each is shown. Per round, GET /users/me against Fastify: ${spread(r.meRatios)}; login against raw argon2id:`,
+    `${spread(r.loginRatios)}. The refresh row has no like-for-like baseline.`,
     '',
     '## Latency of GET /users/me while logins run',
     '',
     `GET /users/me at a steady ${RATE} req/s (bench/latency-probe.js: open loop, in its own process): alone; while`,
     `${LOGIN_CONNECTIONS} connections log in as fast as they can; and, as a control, while the same number of requests`,
-    'per second is refused by validation (no hashing, no database). Three rounds of each, alternating; the percentiles',
-    'pool every round.',
+    `per second is refused by validation (no hashing, no database). ${ROUNDS} rounds of each, alternating; the`,
+    'percentiles pool every round.',
     '',
     '| condition | requests | p50 ms | p90 ms | p99 ms | max ms |',
     '|---|---:|---:|---:|---:|---:|',
@@ -286,7 +312,8 @@ function report(r) {
       ([name, l]) => `| ${name} | ${fmt(l.count)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.max} |`,
     ),
     '',
-    `p99 under logins / idle p99: ${ratio(r.latency.logins.p99, r.latency.idle.p99)}; under the control: ${ratio(r.latency.control.p99, r.latency.idle.p99)}`,
+    `p99 under logins / idle p99, pooled: ${ratio(r.latency.logins.p99, r.latency.idle.p99)}; under the control: ${ratio(r.latency.control.p99, r.latency.idle.p99)}.`,
+    `Per round (idle p99 → p99 under logins): ${r.latencyRounds.map((round) => `${round.idle} → ${round.logins} ms (${ratio(round.logins, round.idle)})`).join('; ')}.`,
     '',
     '## Memory and start-up',
     '',
@@ -299,21 +326,13 @@ function report(r) {
   ];
   const text = lines.join('\n');
   process.stdout.write(`${text}\n`);
-  if (OUTPUT !== '-') {
-    writeFileSync(OUTPUT, `${text}${readNotes()}`);
-    log(`written to ${OUTPUT}`);
-  }
-}
-
-/** Hand-written analysis kept below the generated figures, between runs. */
-function readNotes() {
-  try {
-    const previous = readFileSync(OUTPUT, 'utf8');
-    const at = previous.indexOf('\n## Notes');
-    return at >= 0 ? previous.slice(at) : '';
-  } catch {
-    return '';
-  }
+  mkdirSync(RESULTS, { recursive: true });
+  const stamped = join(RESULTS, `${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  writeFileSync(stamped, text);
+  writeFileSync(join(RESULTS, 'latest.md'), text);
+  log(
+    `written to ${stamped} and bench/results/latest.md; npm run bench:publish copies it into docs/BENCHMARKS.md`,
+  );
 }
 
 main().catch((error) => {

@@ -31,7 +31,7 @@ export async function configureApp(
   routes.listen(fastify);
   refuseRequestsWhileClosing(fastify);
   acceptJsonOnly(fastify);
-  await addSecurityHeaders(app);
+  addSecurityHeaders(fastify);
   logRequests(fastify, logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(routes));

@@ -15,21 +15,34 @@ export type AuthenticatedRequest = FastifyRequest & { principal: Principal };
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  /** Whether each route handler is public, read from its metadata once. */
+  private readonly publicRoutes = new WeakMap<object, boolean>();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(CREDENTIAL_RESOLVERS) private readonly resolvers: CredentialResolver[],
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const resolver = this.resolvers.find((candidate) => candidate.canResolve(request));
     if (!resolver) throw missingCredential();
     request.principal = await resolver.resolve(request);
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    let isPublic = this.publicRoutes.get(handler);
+    if (isPublic === undefined) {
+      isPublic =
+        this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
+          handler,
+          context.getClass(),
+        ]) === true;
+      this.publicRoutes.set(handler, isPublic);
+    }
+    return isPublic;
   }
 }

@@ -8,3 +8,15 @@ export function extractBearerToken(request: {
   if (typeof header !== 'string') return null;
   return BEARER.exec(header)?.[1] ?? null;
 }
+
+/** Whether the request says `Authorization: Bearer …` at all (whatever follows): cheap, no regular expression. */
+export function hasBearerScheme(request: {
+  headers: Record<string, string | string[] | undefined>;
+}): boolean {
+  const header = request.headers.authorization;
+  return (
+    typeof header === 'string' &&
+    header.length > 7 &&
+    header.slice(0, 7).toLowerCase() === 'bearer '
+  );
+}

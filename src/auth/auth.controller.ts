@@ -32,6 +32,12 @@ import { RegisterDto } from './dto/register.dto';
 import { TokensDto } from './dto/tokens.dto';
 import { LocalAuthGuard } from './local-auth.guard';
 
+/** Routes that take no body still parse one if it is sent. */
+const IGNORED_BODY = {
+  413: 'payload_too_large: a body, if sent, is at most BODY_LIMIT',
+  415: 'unsupported_media_type: a body, if sent, is JSON',
+};
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -86,6 +92,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Revoke the caller's session (its refresh and access tokens)" })
   @ApiNoContentResponse({ description: 'Logged out' })
+  @ApiErrors(IGNORED_BODY)
   logout(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<void> {
     return this.auth.logout(principal, requestContext(request));
   }
@@ -95,6 +102,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke every session of the caller' })
   @ApiNoContentResponse({ description: 'Every session revoked' })
+  @ApiErrors(IGNORED_BODY)
   logoutAll(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,

@@ -52,7 +52,14 @@ export function createLogger(settings: AppConfig['logging'], stream?: Destinatio
       }),
     );
   }
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  return pino(
+    options,
+    pino.destination({
+      dest: 1,
+      sync: process.env.PINO_SYNC === '1',
+      minLength: Number(process.env.PINO_MIN ?? 0),
+    }),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { BEARER_SCHEME } from '../access/authenticated.decorator';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
+import { asPage } from './security-headers';
 
 export const DOCS_PATH = '/docs';
 export const DOCUMENT_PATH = '/docs-json';
@@ -156,6 +157,6 @@ export function setUpSwagger(app: NestFastifyApplication): void {
     reply.type('application/javascript; charset=utf-8').send(INITIALIZER),
   );
   for (const path of [DOCS_PATH, `${DOCS_PATH}/`, `${DOCS_PATH}/index.html`]) {
-    fastify.get(path, (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+    fastify.get(path, (_request, reply) => asPage(reply).send(PAGE));
   }
 }

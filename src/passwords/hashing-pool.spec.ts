@@ -1,6 +1,6 @@
 import { getPriority } from 'node:os';
 import { QueueFullError } from '../common/concurrency-limiter';
-import { HASHING_NICENESS, HashingPool } from './hashing-pool';
+import { HASHING_NICENESS, HashingPool, HashingUnavailableError } from './hashing-pool';
 
 const options = { memoryCost: 8192, timeCost: 1, parallelism: 1 };
 const alive = (pid: number) => {
@@ -51,10 +51,11 @@ describe(HashingPool.name, () => {
       const heavy = { memoryCost: 65536, timeCost: 4, parallelism: 1 };
       const [first] = sut.pids;
       const doomed = sut.run({ op: 'hash', password: 'x', options: heavy });
+      await expect(Promise.race([doomed, Promise.resolve('pending')])).resolves.toBe('pending');
       // The job goes to the first idle process; by the next turn of the event loop it has been sent.
       await new Promise((resolve) => setImmediate(resolve));
       process.kill(first, 'SIGKILL');
-      await expect(doomed).rejects.toThrow('exited during a job');
+      await expect(doomed).rejects.toBeInstanceOf(HashingUnavailableError);
       await expect(sut.run({ op: 'hash', password: 'after', options })).resolves.toMatch(
         /^\$argon2id/,
       );
@@ -75,20 +76,39 @@ describe(HashingPool.name, () => {
       await sut.stop();
       expect(pids.filter(alive)).toEqual([]);
     });
+
+    it('refuses the jobs that were still waiting, and any new one, without a crash', async () => {
+      const small = new HashingPool(1, 10);
+      await small.start();
+      const settled = Promise.allSettled(
+        [1, 2, 3, 4].map((i) => small.run({ op: 'hash', password: `p${i}`, options })),
+      );
+      await small.stop();
+      const outcomes = await settled;
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).not.toHaveLength(0);
+      for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(HashingUnavailableError);
+      }
+      await expect(small.run({ op: 'hash', password: 'late', options })).rejects.toBeInstanceOf(
+        HashingUnavailableError,
+      );
+    });
   });
 
   it('refuses at once beyond its queue', async () => {
     const small = new HashingPool(1, 1);
     await small.start();
     try {
-      const jobs = [1, 2, 3].map((i) => small.run({ op: 'hash', password: `p${i}`, options }));
+      // Two jobs held by the process (the one it runs and the next), one waiting, the fourth refused.
+      const jobs = [1, 2, 3, 4].map((i) => small.run({ op: 'hash', password: `p${i}`, options }));
       const outcomes = await Promise.allSettled(jobs);
       expect(outcomes.map((outcome) => outcome.status)).toEqual([
         'fulfilled',
         'fulfilled',
+        'fulfilled',
         'rejected',
       ]);
-      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(QueueFullError);
+      expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(QueueFullError);
     } finally {
       await small.stop();
     }

@@ -14,37 +14,62 @@ export type HashingJob =
   | { op: 'hash'; password: string; options: Argon2Parameters }
   | { op: 'verify'; hash: string; password: string };
 
-type Reply = { ready: true } | { result: string | boolean } | { error: string };
+type Reply =
+  { ready: true } | { id: number; result: string | boolean } | { id: number; error: string };
+
+interface Pending {
+  resolve: (result: string | boolean) => void;
+  reject: (error: Error) => void;
+}
 
 interface Worker {
   child: ChildProcess;
   ready: Promise<void>;
-  busy: boolean;
-  job?: { resolve: (result: string | boolean) => void; reject: (error: Error) => void };
+  /** Jobs sent to this process and not answered yet, by id. */
+  pending: Map<number, Pending>;
 }
+
+/**
+ * Thrown by HashingPool.run when no process can answer: the pool has stopped (the server is shutting down), or
+ * the process running the job died (it is replaced; the job is not retried).
+ */
+export class HashingUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HashingUnavailableError';
+  }
+}
+
+const stopped = () => new HashingUnavailableError('the password-hashing processes have stopped');
 
 /** Lowest scheduling priority: hashing only gets the CPU that request handling leaves. */
 export const HASHING_NICENESS = 19;
+/**
+ * Jobs a process holds at once: the one it runs and the next, so that it never sits idle waiting for the parent
+ * to hand over its next job (measured: a tenth of the pool's throughput was lost in those hand-overs).
+ */
+export const JOBS_PER_PROCESS = 2;
 const WORKER_SCRIPT = join(__dirname, 'hashing-worker.js');
 
 /**
- * argon2 hashing in a few child processes, one job at a time each, at the lowest scheduling priority. Hashing a
- * password takes a core for tens of milliseconds; in separate low-priority processes it cannot delay the event
- * loop, neither by taking its CPU nor through locks shared with it (the libuv pool's, the database driver's), which
- * is what happened when hashing ran on this process's own worker threads. Jobs beyond `size` wait in the limiter;
- * beyond its bound, `run` fails at once (QueueFullError).
+ * argon2 hashing in a few child processes, at the lowest scheduling priority. Hashing a password takes a core for
+ * tens of milliseconds; in separate low-priority processes it cannot delay the event loop, neither by taking its
+ * CPU nor through locks shared with it (the libuv pool's, the database driver's), which is what happened when
+ * hashing ran on this process's own worker threads. Each process runs one job at a time, with its next job
+ * already queued; jobs beyond that wait in the limiter, and beyond its bound `run` fails at once (QueueFullError).
  */
 export class HashingPool {
   private readonly logger = new Logger(HashingPool.name);
   private readonly workers: Worker[] = [];
   private readonly limiter: ConcurrencyLimiter;
+  private nextId = 0;
   private stopping = false;
 
   constructor(
     readonly size: number,
     maxWaiting: number,
   ) {
-    this.limiter = new ConcurrencyLimiter(size, maxWaiting);
+    this.limiter = new ConcurrencyLimiter(size * JOBS_PER_PROCESS, maxWaiting);
   }
 
   /** Starts the processes and waits until each can take a job. */
@@ -54,19 +79,23 @@ export class HashingPool {
   }
 
   run(job: HashingJob): Promise<string | boolean> {
+    if (this.stopping) return Promise.reject(stopped());
     return this.limiter.run(async () => {
-      // The limiter lets at most `size` jobs through, so an idle process exists; it may still be starting.
-      const worker = this.workers.find((candidate) => !candidate.busy)!;
-      worker.busy = true;
-      try {
-        await worker.ready;
-        return await new Promise<string | boolean>((resolve, reject) => {
-          worker.job = { resolve, reject };
-          worker.child.send(job);
-        });
-      } finally {
-        worker.busy = false;
-      }
+      if (this.stopping) throw stopped();
+      // The limiter lets at most size * JOBS_PER_PROCESS jobs through: the least busy process has room.
+      const worker = this.workers.reduce((least, candidate) =>
+        candidate.pending.size < least.pending.size ? candidate : least,
+      );
+      const id = (this.nextId += 1);
+      const answer = new Promise<string | boolean>((resolve, reject) =>
+        worker.pending.set(id, { resolve, reject }),
+      );
+      await worker.ready;
+      worker.child.send({ ...job, id }, (error) => {
+        // The process is gone (stopped, or died): its exit fails the jobs it held; this one never reached it.
+        if (error) this.settle(worker, id, new HashingUnavailableError(error.message));
+      });
+      return answer;
     });
   }
 
@@ -92,6 +121,20 @@ export class HashingPool {
     );
   }
 
+  private settle(
+    worker: Worker,
+    id: number,
+    outcome: { result: string | boolean } | { error: string } | Error,
+  ): void {
+    const pending = worker.pending.get(id);
+    if (!pending) return;
+    worker.pending.delete(id);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else if ('error' in outcome)
+      pending.reject(new Error(`password hashing failed: ${outcome.error}`));
+    else pending.resolve(outcome.result);
+  }
+
   private spawn(): Worker {
     const child = fork(WORKER_SCRIPT, [], {
       execArgv: [],
@@ -101,23 +144,26 @@ export class HashingPool {
     const worker: Worker = {
       child,
       ready: new Promise<void>((resolve) => (markReady = resolve)),
-      busy: false,
+      pending: new Map(),
     };
     try {
       if (child.pid !== undefined) setPriority(child.pid, HASHING_NICENESS);
     } catch {
       // Not permitted on this system: the pool still works, at normal priority.
     }
+    // A send to a process that just exited reports here too; the exit handler fails its jobs.
+    child.on('error', () => undefined);
     child.on('message', (reply: Reply) => {
       if ('ready' in reply) return markReady();
-      const job = worker.job;
-      worker.job = undefined;
-      if ('error' in reply) job?.reject(new Error(`password hashing failed: ${reply.error}`));
-      else job?.resolve(reply.result);
+      this.settle(worker, reply.id, reply);
     });
     child.once('exit', (code, signal) => {
-      worker.job?.reject(new Error('the password-hashing process exited during a job'));
-      worker.job = undefined;
+      for (const pending of worker.pending.values()) {
+        pending.reject(
+          new HashingUnavailableError('the password-hashing process exited during a job'),
+        );
+      }
+      worker.pending.clear();
       if (this.stopping) return;
       this.logger.error(`password-hashing process exited (${signal ?? code}); starting another`);
       const index = this.workers.indexOf(worker);

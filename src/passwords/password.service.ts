@@ -2,9 +2,9 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import { needsRehash } from 'argon2';
 import { QueueFullError } from '../common/concurrency-limiter';
 import { AppConfigService, type AppConfig } from '../config';
-import { HashingPool, type HashingJob } from './hashing-pool';
+import { HashingPool, HashingUnavailableError, type HashingJob } from './hashing-pool';
 import { checkPasswordPolicy, warmPasswordPolicy } from './password-policy';
-import { hashingBusy } from './passwords.errors';
+import { hashingBusy, hashingUnavailable } from './passwords.errors';
 
 export interface PasswordCheck {
   ok: boolean;
@@ -76,8 +76,9 @@ export class PasswordService implements OnModuleInit, OnApplicationShutdown {
     try {
       return await this.pool.run(job);
     } catch (error) {
-      if (!(error instanceof QueueFullError)) throw error;
-      throw hashingBusy();
+      if (error instanceof QueueFullError) throw hashingBusy();
+      if (error instanceof HashingUnavailableError) throw hashingUnavailable();
+      throw error;
     }
   }
 }

@@ -12,3 +12,9 @@ export const hashingBusy = () =>
     'too many password checks are in progress; retry in a moment',
     { details: { retryAfter: 1 } },
   );
+
+/** No hashing process could answer (a shutdown in progress, or a process that died and is being replaced). */
+export const hashingUnavailable = () =>
+  new AppException('service_unavailable', 'password checks are unavailable; retry in a moment', {
+    details: { retryAfter: 1 },
+  });

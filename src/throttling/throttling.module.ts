@@ -20,6 +20,8 @@ class ThrottlerStorageModule {}
         const { limit, ttl, loginLimit } = config.get('throttle', { infer: true });
         return {
           storage,
+          // Retry-After on a 429 is the error filter's; X-RateLimit-* on every answer would cost more than it says.
+          setHeaders: false,
           throttlers: [
             { name: 'default', limit, ttl: ttl * 1000 },
             {

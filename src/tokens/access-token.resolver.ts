@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { invalidToken, sessionEnded } from '../access/access.errors';
-import { extractBearerToken } from '../access/bearer-token';
+import { extractBearerToken, hasBearerScheme } from '../access/bearer-token';
 import type { CredentialResolver } from '../access/credential-resolver';
 import type { Principal } from '../access/principal';
 import { SessionsService } from '../sessions/sessions.service';
@@ -22,11 +22,12 @@ export class AccessTokenResolver implements CredentialResolver {
   ) {}
 
   canResolve(request: FastifyRequest): boolean {
-    return extractBearerToken(request) !== null;
+    return hasBearerScheme(request);
   }
 
   async resolve(request: FastifyRequest): Promise<Principal> {
-    const token = extractBearerToken(request)!;
+    const token = extractBearerToken(request);
+    if (!token) throw invalidToken('the bearer token is malformed');
     let claims = this.verified.get(token);
     if (!claims) {
       claims = this.tokens.verify(token);

@@ -180,14 +180,26 @@ describe('HTTP platform (e2e)', () => {
       const response = await t.http.get('/users/me').set(bearer(tokens.accessToken)).expect(200);
       expect(response.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
-        'x-frame-options': 'SAMEORIGIN',
+        'x-frame-options': 'DENY',
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-store',
+        'cross-origin-resource-policy': 'same-origin',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       });
-      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
       expect(response.headers['strict-transport-security']).toContain('max-age=');
       expect(response.headers['x-request-id']).toMatch(UUID);
       expect(response.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it('sends the page headers with the docs page: a CSP that lets it load its own files', async () => {
+      const response = await t.http.get('/docs').expect(200);
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers).toMatchObject({
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+        'x-content-type-options': 'nosniff',
+      });
     });
 
     it('never takes the request id from the client', async () => {

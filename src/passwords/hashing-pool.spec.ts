@@ -87,7 +87,7 @@ describe(HashingPool.name, () => {
       const outcomes = await settled;
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).not.toHaveLength(0);
       for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
-        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(HashingUnavailableError);
+        expect(outcome.reason).toBeInstanceOf(HashingUnavailableError);
       }
       await expect(small.run({ op: 'hash', password: 'late', options })).rejects.toBeInstanceOf(
         HashingUnavailableError,

@@ -1,7 +1,7 @@
 // Unit specs live beside the code (src/**/*.spec.ts); e2e suites in test/ run the whole app on a real database.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] };
 /** The Node 24 run of .ci/run works in a copy of the project under .ci/node24: not part of this one. */
-const modulePathIgnorePatterns = ['<rootDir>/.ci/'];
+const modulePathIgnorePatterns = ['<rootDir>/.ci/', '<rootDir>/.stryker-tmp/'];
 
 module.exports = {
   testTimeout: 60000,

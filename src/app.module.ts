@@ -1,9 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AccessGuard } from './access/access.guard';
 import { CREDENTIAL_RESOLVERS, type CredentialResolver } from './access/credential-resolver';
 import { RolesGuard } from './access/roles.guard';
+import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfigModule, type AppConfig } from './config';
@@ -11,6 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
+import { MailModule } from './mail/mail.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AppThrottlerGuard } from './throttling/app-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -47,13 +51,17 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
         EventsModule,
+        ScheduleModule.forRoot(),
         DatabaseModule,
+        MailModule,
         ThrottlingModule,
         UsersModule,
         SessionsModule,
         KeysModule,
         TokensModule,
         AuthModule,
+        AccountModule,
+        AuditModule,
         AdminModule,
         HealthModule,
       ],

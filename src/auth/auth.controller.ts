@@ -65,7 +65,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with email and password; opens a session' })
   @ApiJsonBody(LoginDto)
   @ApiOkResponse({ type: TokensDto })
-  @ApiErrors({ 401: 'invalid_credentials (the same answer for every cause)' })
+  @ApiErrors({
+    401: 'invalid_credentials (the same answer for every cause, a locked account included)',
+    403: 'email_not_verified (REQUIRE_EMAIL_VERIFICATION=true), only after the correct password',
+  })
   login(@Req() request: FastifyRequest & { user: User }): Promise<TokensDto> {
     return this.auth.issueSession(request.user, requestContext(request));
   }

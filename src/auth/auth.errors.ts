@@ -1,9 +1,20 @@
 import { AppException } from '../common/errors/app.exception';
 import { sessionRevoked } from '../sessions/sessions.errors';
 
-/** The one answer to every failed login, whatever the cause. */
+/** The one answer to every failed login, whatever the cause (a locked account included). */
 export const invalidCredentials = () =>
   new AppException('invalid_credentials', 'email or password is incorrect');
 
 export const accountDisabledOnRefresh = () =>
   sessionRevoked('the account is disabled; the session was revoked');
+
+/** Given only after the correct password, when REQUIRE_EMAIL_VERIFICATION=true. */
+export const emailNotVerified = () =>
+  new AppException(
+    'email_not_verified',
+    'confirm your email address first: use the link we mailed you, or ask for a new one at POST /auth/email/resend',
+  );
+
+/** A wrong current password on a route that changes credentials (it counts toward lockout). */
+export const invalidCurrentPassword = () =>
+  new AppException('invalid_current_password', 'the current password is incorrect');

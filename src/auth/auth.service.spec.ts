@@ -4,9 +4,36 @@ import type { SessionsService } from '../sessions/sessions.service';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import type { User } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
+import type { AppConfigService } from '../config';
 import { AuthService } from './auth.service';
+import type { LockoutService } from './lockout.service';
 
 const events = () => ({ emit: jest.fn().mockResolvedValue(undefined) });
+const config = { get: () => ({ requireEmailVerification: false }) } as unknown as AppConfigService;
+const lockout = () =>
+  ({
+    isLocked: jest.fn().mockReturnValue(false),
+    recordFailure: jest.fn().mockResolvedValue(undefined),
+    recordSuccess: jest.fn().mockResolvedValue(undefined),
+  }) as unknown as LockoutService;
+
+/** The service with its collaborators: the given fakes, and inert ones for the rest. */
+function build(parts: {
+  users?: object;
+  passwords?: object;
+  sessions?: object;
+  tokens?: object;
+}): AuthService {
+  return new AuthService(
+    (parts.users ?? {}) as UsersService,
+    (parts.passwords ?? {}) as PasswordService,
+    (parts.sessions ?? {}) as SessionsService,
+    (parts.tokens ?? {}) as AccessTokenService,
+    events() as unknown as DomainEvents,
+    lockout(),
+    config,
+  );
+}
 
 const userFactory = (overrides: Partial<User> = {}): User => ({
   id: 'u1',
@@ -16,6 +43,9 @@ const userFactory = (overrides: Partial<User> = {}): User => ({
   roles: ['user'],
   emailVerified: false,
   disabled: false,
+  failedLogins: 0,
+  lockedUntil: null,
+  lockouts: 0,
   createdAt: 0,
   updatedAt: 0,
   ...overrides,
@@ -31,13 +61,7 @@ function setup(user: User | null, check = { ok: true, needsRehash: false }) {
     verifyAgainstDummy: jest.fn().mockResolvedValue(undefined),
     hash: jest.fn().mockResolvedValue('new-hash'),
   };
-  const sut = new AuthService(
-    users as unknown as UsersService,
-    passwords as unknown as PasswordService,
-    {} as SessionsService,
-    {} as AccessTokenService,
-    events() as unknown as DomainEvents,
-  );
+  const sut = build({ users, passwords });
   return { sut, users, passwords };
 }
 
@@ -91,13 +115,7 @@ describe(`${AuthService.name} issueSession`, () => {
       revoke: jest.fn().mockResolvedValue(true),
     };
     const users = { findById: jest.fn().mockResolvedValue(userFactory({ disabled: true })) };
-    const sut = new AuthService(
-      users as unknown as UsersService,
-      {} as PasswordService,
-      sessions as unknown as SessionsService,
-      { sign: jest.fn(), accessTokenTtl: 900 } as unknown as AccessTokenService,
-      events() as unknown as DomainEvents,
-    );
+    const sut = build({ users, sessions, tokens: { sign: jest.fn(), accessTokenTtl: 900 } });
     await expect(
       sut.issueSession(userFactory(), { ip: null, userAgent: null }),
     ).rejects.toMatchObject({
@@ -116,13 +134,7 @@ describe(`${AuthService.name} refresh`, () => {
     };
     const users = { findById: jest.fn().mockResolvedValue(userFactory({ disabled: true })) };
     const tokens = { sign: jest.fn(), accessTokenTtl: 900 };
-    const sut = new AuthService(
-      users as unknown as UsersService,
-      {} as PasswordService,
-      sessions as unknown as SessionsService,
-      tokens as unknown as AccessTokenService,
-      events() as unknown as DomainEvents,
-    );
+    const sut = build({ users, sessions, tokens });
     await expect(sut.refresh('presented')).rejects.toMatchObject({ code: 'session_revoked' });
     expect(sessions.revoke).toHaveBeenCalledWith(session, 'user_disabled');
     expect(tokens.sign).not.toHaveBeenCalled();

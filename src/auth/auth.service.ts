@@ -9,20 +9,28 @@ import { UserDto } from '../users/dto/user.dto';
 import { normalizeEmail } from '../users/normalize-email';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { accountDisabledOnRefresh, invalidCredentials } from './auth.errors';
+import { AppConfigService } from '../config';
+import { accountDisabledOnRefresh, emailNotVerified, invalidCredentials } from './auth.errors';
+import { LockoutService } from './lockout.service';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokensDto } from './dto/tokens.dto';
 
 /** The sign-in flow: register, check credentials, open a session and issue its tokens, refresh, log out. */
 @Injectable()
 export class AuthService {
+  private readonly requireEmailVerification: boolean;
+
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly tokens: AccessTokenService,
     private readonly events: DomainEvents,
-  ) {}
+    private readonly lockout: LockoutService,
+    config: AppConfigService,
+  ) {
+    this.requireEmailVerification = config.get('account', { infer: true }).requireEmailVerification;
+  }
 
   async register(
     { email: given, password, name }: RegisterDto,
@@ -37,8 +45,10 @@ export class AuthService {
   }
 
   /**
-   * The user these credentials belong to, or 401 `invalid_credentials`. Unknown emails cost one argon2
-   * verification too, so neither the answer nor its timing tells whether an account exists.
+   * The user these credentials belong to, or 401 `invalid_credentials`. Unknown emails and locked accounts cost
+   * one argon2 verification too, so neither the answer nor its timing tells whether an account exists or is
+   * locked. A wrong password counts toward lockout. With REQUIRE_EMAIL_VERIFICATION, the correct password of an
+   * unverified account answers 403 `email_not_verified`.
    */
   async validateCredentials(
     email: string,
@@ -51,12 +61,16 @@ export class AuthService {
       await this.events.emit('login.failed', { userId: null, reason: 'unknown_email', context });
       throw invalidCredentials();
     }
+    const locked = this.lockout.isLocked(user);
     const check = await this.passwords.verify(user.passwordHash, password);
-    if (!check.ok || user.disabled) {
-      const reason = check.ok ? 'account_disabled' : 'wrong_password';
+    if (locked || !check.ok || user.disabled) {
+      if (!locked && !check.ok) await this.lockout.recordFailure(user, context);
+      const reason = locked ? 'account_locked' : check.ok ? 'account_disabled' : 'wrong_password';
       await this.events.emit('login.failed', { userId: user.id, reason, context });
       throw invalidCredentials();
     }
+    if (this.requireEmailVerification && !user.emailVerified) throw emailNotVerified();
+    await this.lockout.recordSuccess(user);
     if (check.needsRehash) {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
     }

@@ -3,6 +3,8 @@ export interface BaseSettings {
   env: 'development' | 'production' | 'test';
   /** DATA_DIR as given (relative to the working directory, or absolute). */
   dataDir: string;
+  /** PORT, for defaults that name this server's own address. */
+  port: number;
 }
 
 /**

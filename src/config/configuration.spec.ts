@@ -69,7 +69,11 @@ describe('configuration', () => {
   });
 
   describe('NODE_ENV=production', () => {
-    const production = { NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: 'pem',
+      SMTP_URL: 'smtp://mail.example.com:587',
+    };
 
     it('logs JSON lines and hides the API docs unless told otherwise', () => {
       expect(sut(production).logging.format).toBe('json');
@@ -152,11 +156,15 @@ describe('configuration', () => {
       }
     });
 
-    it('requires a configured key in production', () => {
+    it('requires a configured key and an SMTP server in production, naming each', () => {
       expect(() => sut({ NODE_ENV: 'production' })).toThrow(
         /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE/,
       );
-      expect(sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' }).tokens.privateKey).toEqual({
+      expect(() => sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' })).toThrow(
+        /SMTP_URL must be set when NODE_ENV=production/,
+      );
+      const production = { NODE_ENV: 'production', SMTP_URL: 'smtps://mail.example.com' };
+      expect(sut({ ...production, JWT_PRIVATE_KEY: 'pem' }).tokens.privateKey).toEqual({
         source: 'JWT_PRIVATE_KEY',
         text: 'pem',
       });

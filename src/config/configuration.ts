@@ -5,10 +5,13 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { parse as parseDotEnv } from 'dotenv';
 import type { ConfigSection } from './config-section';
 import { ConfigValidationError } from './config-validation.error';
+import { accountSection } from './sections/account.section';
 import { appSection } from './sections/app.section';
 import { databaseSection } from './sections/database.section';
 import { httpSection } from './sections/http.section';
+import { lockoutSection } from './sections/lockout.section';
 import { loggingSection } from './sections/logging.section';
+import { mailSection } from './sections/mail.section';
 import { passwordsSection } from './sections/passwords.section';
 import { redisSection } from './sections/redis.section';
 import { sessionsSection } from './sections/sessions.section';
@@ -26,8 +29,14 @@ const SECTIONS = {
   sessions: sessionsSection,
   throttle: throttleSection,
   passwords: passwordsSection,
+  lockout: lockoutSection,
+  account: accountSection,
+  mail: mailSection,
 };
 type Sections = typeof SECTIONS;
+
+/** The class of every section's variables (for the test that keeps .env.example and the README in step). */
+export const VARIABLE_CLASSES = Object.values(SECTIONS).map((section) => section.variables);
 type AnySection = ConfigSection<object, unknown>;
 
 export type AppConfig = { [K in keyof Sections]: ReturnType<Sections[K]['build']> };
@@ -36,7 +45,7 @@ export type { DatabaseConfig } from './sections/database.section';
 export type EnvOverrides = Record<string, string | undefined>;
 
 /** Variables whose values may hold credentials: never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY', 'SMTP_URL']);
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => {
@@ -70,7 +79,10 @@ export function buildConfig(raw: EnvOverrides): AppConfig {
   const validated = entries.map(([, section]) => validateSection(section, raw, problems));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const app = validated[0] as InstanceType<Sections['app']['variables']>;
-  const base = { env: app.NODE_ENV, dataDir: app.DATA_DIR };
+  const http = validated[entries.findIndex(([name]) => name === 'http')] as InstanceType<
+    Sections['http']['variables']
+  >;
+  const base = { env: app.NODE_ENV, dataDir: app.DATA_DIR, port: http.PORT };
   const config: Record<string, unknown> = {};
   entries.forEach(([name, section], index) => {
     try {

@@ -1,26 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppVariables } from './sections/app.section';
-import { DatabaseVariables } from './sections/database.section';
-import { HttpVariables } from './sections/http.section';
-import { LoggingVariables } from './sections/logging.section';
-import { PasswordsVariables } from './sections/passwords.section';
-import { RedisVariables } from './sections/redis.section';
-import { SessionsVariables } from './sections/sessions.section';
-import { ThrottleVariables } from './sections/throttle.section';
-import { TokensVariables } from './sections/tokens.section';
+import { VARIABLE_CLASSES } from './configuration';
 
-const SECTIONS = [
-  AppVariables,
-  LoggingVariables,
-  HttpVariables,
-  DatabaseVariables,
-  RedisVariables,
-  TokensVariables,
-  SessionsVariables,
-  ThrottleVariables,
-  PasswordsVariables,
-];
+const SECTIONS: Array<new () => object> = VARIABLE_CLASSES;
 const ROOT = join(__dirname, '..', '..');
 
 describe('the documented settings', () => {

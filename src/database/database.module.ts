@@ -1,13 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { StartupError } from '../common/errors/startup.error';
 import { AppConfigService, type DatabaseConfig } from '../config';
 import { describeConnectionFailure } from './connection-errors';
 import { buildDataSourceOptions } from './data-source.options';
+import { JobLease } from './job-lease.entity';
+import { JobLeases } from './job-leases';
+import { TransactionRunner } from './transaction-runner';
 
 /** Attempts to open the database at start-up, a second apart, when the failure may pass (a server starting). */
 export const CONNECT_ATTEMPTS = 3;
@@ -41,8 +44,10 @@ async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
 
 /**
  * The TypeORM root connection, with the entities the feature modules register; migrations run before the
- * application accepts requests.
+ * application accepts requests. Global: every module may run a transaction (TransactionRunner) or take a job
+ * lease (JobLeases).
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -62,6 +67,9 @@ async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
       },
       dataSourceFactory: (options) => openDatabase(options as DataSourceOptions),
     }),
+    TypeOrmModule.forFeature([JobLease]),
   ],
+  providers: [TransactionRunner, JobLeases],
+  exports: [TransactionRunner, JobLeases],
 })
 export class DatabaseModule {}

@@ -4,26 +4,46 @@ export interface RequestContext {
   userAgent: string | null;
 }
 
-export type LoginFailureReason = 'unknown_email' | 'wrong_password' | 'account_disabled';
+export type LoginFailureReason =
+  'unknown_email' | 'wrong_password' | 'account_disabled' | 'account_locked';
+
+/** What every event may carry besides its own facts. */
+interface Base {
+  context?: RequestContext;
+  /** Who acted, when it is not the user the event is about (an administrator). */
+  actorId?: string;
+}
 
 /**
  * Every domain event and its payload. Payloads carry ids and facts, never a secret (no password, token or hash).
  * Events are emitted after the change they describe is stored.
  */
 export interface DomainEventMap {
-  'user.registered': { userId: string; context?: RequestContext };
-  'login.succeeded': { userId: string; sessionId: string; context?: RequestContext };
+  'user.registered': Base & { userId: string };
+  'login.succeeded': Base & { userId: string; sessionId: string };
   /** `userId` is null when no account has the email. */
-  'login.failed': { userId: string | null; reason: LoginFailureReason; context?: RequestContext };
+  'login.failed': Base & { userId: string | null; reason: LoginFailureReason };
+  /** The failures that locked the account, and until when (epoch ms). */
+  'account.locked': Base & { userId: string; email: string; until: number; failures: number };
+  'refresh.reused': Base & { userId: string; sessionId: string };
   /** One session (`sessionId`), or every live session of the user (`sessionId` null, `count` of them). */
-  'session.revoked': {
+  'session.revoked': Base & {
     userId: string;
     sessionId: string | null;
     reason: string;
     count: number;
-    context?: RequestContext;
   };
-  'refresh.reused': { userId: string; sessionId: string };
+  logout: Base & { userId: string; sessionId: string | null; all: boolean };
+  'password.changed': Base & { userId: string; email: string; sessionId: string };
+  'password.reset_requested': Base & { userId: string };
+  'password.reset': Base & { userId: string; email: string };
+  'email.verification_sent': Base & { userId: string; purpose: 'verify_email' | 'change_email' };
+  'email.verified': Base & { userId: string };
+  /** The address changed from `previousEmail` (told at once) to `email` (confirmed by its link). */
+  'email.change_requested': Base & { userId: string; previousEmail: string; email: string };
+  'email.changed': Base & { userId: string; previousEmail: string; email: string };
+  /** The deleted account's address, for the notice mail; the audit trail keeps the id only. */
+  'account.deleted': Base & { userId: string; email: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

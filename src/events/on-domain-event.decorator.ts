@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEventMap, DomainEventName } from './domain-event-map';
 
-type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => unknown;
+type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => Promise<void> | void;
 
 /**
  * Marks a provider method as a listener of one domain event, typed by the event map. A failing listener is logged
@@ -10,10 +10,10 @@ type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => unkno
  * that caused it.
  */
 export function OnDomainEvent<K extends DomainEventName>(name: K) {
-  return (
+  return <T extends Listener<K>>(
     target: object,
     key: string | symbol,
-    descriptor: TypedPropertyDescriptor<Listener<K>>,
+    descriptor: TypedPropertyDescriptor<T>,
   ): void => {
     const listener = descriptor.value!;
     const logger = new Logger(target.constructor.name);
@@ -24,7 +24,7 @@ export function OnDomainEvent<K extends DomainEventName>(name: K) {
         const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
         logger.error(`listener ${String(key)} of ${name} failed: ${reason}`);
       }
-    };
+    } as T;
     OnEvent(name)(target, key, descriptor);
   };
 }

@@ -47,4 +47,10 @@ export class Session {
 }
 
 export type RevocationReason =
-  'logout' | 'logout_all' | 'refresh_token_reused' | 'user_disabled' | 'password_changed';
+  | 'logout'
+  | 'logout_all'
+  | 'refresh_token_reused'
+  | 'user_disabled'
+  | 'password_changed'
+  | 'password_reset'
+  | 'session_deleted';

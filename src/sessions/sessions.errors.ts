@@ -20,3 +20,7 @@ export const refreshTokenReused = () =>
     'refresh_token_reused',
     'this refresh token was already used; the session has been revoked for safety, log in again',
   );
+
+/** Unknown, ended, or another user's: the same answer, so ids of others' sessions cannot be probed. */
+export const sessionNotFound = () =>
+  new AppException('not_found', 'no live session of yours has this id');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan, Not, Repository } from 'typeorm';
 import { RevocationReason, Session } from './session.entity';
 
 export type SessionStatus = Pick<Session, 'userId' | 'revokedAt' | 'expiresAt'>;
@@ -67,12 +67,52 @@ export class SessionsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Revokes every live session of a user; returns how many were live. */
-  async revokeAllForUser(userId: string, reason: RevocationReason, now: number): Promise<number> {
+  /** Revokes every live session of a user (but `except`, when given); returns how many were live. */
+  async revokeAllForUser(
+    userId: string,
+    reason: RevocationReason,
+    now: number,
+    except?: string,
+  ): Promise<number> {
     const result = await this.sessions.update(
-      { userId, revokedAt: IsNull() },
+      { userId, revokedAt: IsNull(), ...(except ? { id: Not(except) } : {}) },
       { revokedAt: now, revokedReason: reason },
     );
     return result.affected ?? 0;
+  }
+
+  /** Revokes a live session only if it is `userId`'s: false for another user's, an unknown or an ended one. */
+  async revokeOwn(
+    id: string,
+    userId: string,
+    reason: RevocationReason,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id, userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return result.affected === 1;
+  }
+
+  /** A user's live sessions, most recently used first (index ix_sessions_user_id). */
+  findActive(userId: string, now: number): Promise<Session[]> {
+    return this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      order: { lastUsedAt: 'DESC' },
+    });
+  }
+
+  /** Deletes up to `limit` sessions that ended (revoked or past their absolute end) before `before`. */
+  async deleteEnded(before: number, limit: number): Promise<number> {
+    const rows = await this.sessions.find({
+      select: { id: true },
+      where: [{ expiresAt: LessThanOrEqual(before) }, { revokedAt: LessThanOrEqual(before) }],
+      take: limit,
+    });
+    if (rows.length === 0) return 0;
+    // Their refresh tokens go with them (ON DELETE CASCADE).
+    await this.sessions.delete({ id: In(rows.map((row) => row.id)) });
+    return rows.length;
   }
 }

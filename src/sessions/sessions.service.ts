@@ -164,12 +164,14 @@ export class SessionsService {
     return revoked;
   }
 
+  /** Revokes every live session of a user, or every one but `except` (the caller's own, on a password change). */
   async revokeAllForUser(
     userId: string,
     reason: RevocationReason,
     context?: RequestContext,
+    except?: string,
   ): Promise<number> {
-    const count = await this.sessions.revokeAllForUser(userId, reason, this.clock.now());
+    const count = await this.sessions.revokeAllForUser(userId, reason, this.clock.now(), except);
     this.statuses.invalidateWhere((status) => status?.userId === userId);
     if (count > 0) {
       await this.events.emit('session.revoked', {
@@ -181,6 +183,48 @@ export class SessionsService {
       });
     }
     return count;
+  }
+
+  /** Revokes one of the user's own live sessions; false for another user's, an unknown or an ended one. */
+  async revokeOwn(userId: string, sessionId: string, context?: RequestContext): Promise<boolean> {
+    const revoked = await this.sessions.revokeOwn(
+      sessionId,
+      userId,
+      'session_deleted',
+      this.clock.now(),
+    );
+    this.statuses.invalidate(sessionId);
+    if (revoked) {
+      await this.events.emit('session.revoked', {
+        userId,
+        sessionId,
+        reason: 'session_deleted',
+        count: 1,
+        context,
+      });
+    }
+    return revoked;
+  }
+
+  listActive(userId: string): Promise<Session[]> {
+    return this.sessions.findActive(userId, this.clock.now());
+  }
+
+  /** Forgets what this instance cached of a deleted user's sessions (their rows are gone). */
+  forgetUser(userId: string): void {
+    this.statuses.invalidateWhere((status) => status?.userId === userId);
+  }
+
+  /**
+   * Deletes, in batches of `limit`, sessions that ended more than a refresh lifetime ago and refresh tokens that
+   * can no longer matter; answers how many rows went.
+   */
+  async purgeEnded(limit: number): Promise<number> {
+    const before = this.clock.now() - this.settings.refreshTokenTtl * 1000;
+    return (
+      (await this.sessions.deleteEnded(before, limit)) +
+      (await this.refreshTokens.deleteStale(before, limit))
+    );
   }
 
   /**

@@ -17,7 +17,7 @@ const LOGIN_RATE_LIMITED_KEY = 'portcullis:loginRateLimited';
 
 /**
  * Puts a route under the stricter login limit (LOGIN_THROTTLE_LIMIT per client per minute, counted per route) as
- * well: the routes that cost a password hash.
+ * well: the routes that cost a password hash, send mail, or try a token.
  */
 export const LoginRateLimit = () => SetMetadata(LOGIN_RATE_LIMITED_KEY, true);
 

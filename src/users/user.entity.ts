@@ -28,6 +28,18 @@ export class User {
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 
+  /** Consecutive failed password checks since the last success or lock (see auth/lockout.service.ts). */
+  @Column({ name: 'failed_logins', type: 'integer', default: 0 })
+  failedLogins!: number;
+
+  /** Sign-in is refused until then (epoch ms); null when not locked. */
+  @Column({ name: 'locked_until', type: 'bigint', nullable: true, transformer: epochMs })
+  lockedUntil!: number | null;
+
+  /** Locks since the last successful sign-in: each one lasts twice the one before, up to the maximum. */
+  @Column({ type: 'integer', default: 0 })
+  lockouts!: number;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 

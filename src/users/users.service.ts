@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ReadThroughCache } from '../common/read-through.cache';
 import { normalizeEmail } from './normalize-email';
@@ -28,7 +29,8 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
-  async create({ email, passwordHash, name }: NewUser): Promise<User> {
+  /** Stores a new account (in the caller's transaction, when given); 409 email_taken if the address is held. */
+  async create({ email, passwordHash, name }: NewUser, manager?: EntityManager): Promise<User> {
     const now = this.clock.now();
     const user: User = {
       id: randomUUID(),
@@ -38,10 +40,13 @@ export class UsersService {
       roles: [...DEFAULT_ROLES],
       emailVerified: false,
       disabled: false,
+      failedLogins: 0,
+      lockedUntil: null,
+      lockouts: 0,
       createdAt: now,
       updatedAt: now,
     };
-    if ((await this.users.insert(user)) === 'email_taken') throw emailTaken();
+    if ((await this.users.insert(user, manager)) === 'email_taken') throw emailTaken();
     return user;
   }
 
@@ -63,9 +68,33 @@ export class UsersService {
     return user;
   }
 
-  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.updatePasswordHash(id, passwordHash, this.clock.now());
+  async updatePasswordHash(
+    id: string,
+    passwordHash: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await this.users.updatePasswordHash(id, passwordHash, this.clock.now(), manager);
     this.profiles.invalidate(id);
+  }
+
+  async rename(id: string, name: string | null): Promise<User> {
+    if (!(await this.users.update(id, { name }, this.clock.now()))) throw userGone();
+    this.profiles.invalidate(id);
+    return this.getProfile(id);
+  }
+
+  async markEmailVerified(id: string, manager?: EntityManager): Promise<void> {
+    await this.users.update(id, { emailVerified: true }, this.clock.now(), manager);
+    this.profiles.invalidate(id);
+  }
+
+  /** The confirmed new address (verified by its link); 409 email_taken if another account took it meanwhile. */
+  async changeEmail(id: string, email: string): Promise<User> {
+    const outcome = await this.users.updateEmail(id, normalizeEmail(email), this.clock.now());
+    if (outcome === 'email_taken') throw emailTaken();
+    if (outcome === 'gone') throw userGone();
+    this.profiles.invalidate(id);
+    return this.getProfile(id);
   }
 
   /** Sets the disabled flag; revoking the user's sessions is the caller's business (admin/). */
@@ -73,5 +102,24 @@ export class UsersService {
     const changed = await this.users.setDisabled(id, disabled, this.clock.now());
     this.profiles.invalidate(id);
     return changed;
+  }
+
+  /** Deletes the account, and with it its sessions, refresh tokens and one-time tokens. */
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.users.delete(id);
+    this.profiles.invalidate(id);
+    return deleted;
+  }
+
+  countFailedLogin(id: string): Promise<void> {
+    return this.users.countFailedLogin(id, this.clock.now());
+  }
+
+  lockIfThresholdReached(id: string, threshold: number, until: number): Promise<boolean> {
+    return this.users.lockIfThresholdReached(id, threshold, until, this.clock.now());
+  }
+
+  clearLockout(id: string, manager?: EntityManager): Promise<void> {
+    return this.users.clearLockout(id, manager);
   }
 }

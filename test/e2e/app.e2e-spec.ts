@@ -53,6 +53,8 @@ describe('Start-up refusals', () => {
         DATABASE_URL: 'sqlite::memory:',
         JWT_PRIVATE_KEY: undefined,
         JWT_PRIVATE_KEY_FILE: undefined,
+        // Production also requires a mail server; these tests are about the key.
+        SMTP_URL: 'smtp://127.0.0.1:25',
         ...env,
       },
     });

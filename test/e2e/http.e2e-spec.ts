@@ -8,13 +8,31 @@ import { rawRequest, requestText, type RawResponse } from '../support/raw-http';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Every route of the HTTP contract, and whether it needs a bearer token. */
-const ROUTES: Array<{ method: 'get' | 'post'; path: string; public: boolean }> = [
-  { method: 'post', path: '/auth/register', public: true },
-  { method: 'post', path: '/auth/login', public: true },
-  { method: 'post', path: '/auth/refresh', public: true },
+const ROUTES: Array<{
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  public: boolean;
+  body?: boolean;
+}> = [
+  { method: 'post', path: '/auth/register', public: true, body: true },
+  { method: 'post', path: '/auth/login', public: true, body: true },
+  { method: 'post', path: '/auth/refresh', public: true, body: true },
   { method: 'post', path: '/auth/logout', public: false },
   { method: 'post', path: '/auth/logout-all', public: false },
+  { method: 'get', path: '/auth/sessions', public: false },
+  { method: 'delete', path: '/auth/sessions/{id}', public: false },
+  { method: 'post', path: '/auth/email/verify', public: true, body: true },
+  { method: 'post', path: '/auth/email/resend', public: true, body: true },
+  { method: 'post', path: '/auth/password/forgot', public: true, body: true },
+  { method: 'post', path: '/auth/password/reset', public: true, body: true },
+  { method: 'post', path: '/auth/password/change', public: false, body: true },
   { method: 'get', path: '/users/me', public: false },
+  { method: 'patch', path: '/users/me', public: false, body: true },
+  { method: 'delete', path: '/users/me', public: false, body: true },
+  { method: 'post', path: '/users/me/email', public: false, body: true },
+  { method: 'get', path: '/users/me/events', public: false },
+  { method: 'get', path: '/verify-email', public: true },
+  { method: 'get', path: '/reset-password', public: true },
   { method: 'get', path: '/.well-known/jwks.json', public: true },
   { method: 'get', path: '/health', public: true },
   { method: 'get', path: '/health/live', public: true },
@@ -327,7 +345,7 @@ describe('HTTP platform (e2e)', () => {
       const operation = (await documentOf()).paths[route.path][route.method];
       expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(true);
       expect(operation.security).toEqual([]);
-      expect(operation.requestBody !== undefined).toBe(route.method === 'post');
+      expect(operation.requestBody !== undefined).toBe(route.body === true);
     });
 
     it.each(PROTECTED)(
@@ -420,7 +438,7 @@ describe('HTTP edges (e2e)', () => {
   describe('a known path with another method', () => {
     it.each([
       ['GET', '/auth/login', 'POST'],
-      ['DELETE', '/users/me', 'GET, HEAD'],
+      ['PUT', '/users/me', 'DELETE, GET, HEAD, PATCH'],
       ['PUT', '/health/live', 'GET, HEAD'],
     ])('%s %s answers 405 method_not_allowed with Allow: %s', async (method, path, allow) => {
       const response = await rawRequest(

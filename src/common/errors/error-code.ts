@@ -8,6 +8,11 @@ const ERROR_STATUS = {
   invalid_json: 400,
   bad_request: 400,
   weak_password: 400,
+  invalid_current_password: 400,
+  email_token_invalid: 400,
+  email_token_expired: 400,
+  reset_token_invalid: 400,
+  reset_token_expired: 400,
   // 401
   invalid_credentials: 401,
   missing_token: 401,
@@ -20,6 +25,7 @@ const ERROR_STATUS = {
   unauthorized: 401,
   // 403
   forbidden: 403,
+  email_not_verified: 403,
   // 404, 405, 408, 409
   not_found: 404,
   method_not_allowed: 405,

@@ -2,6 +2,7 @@ import { CreateUsers1763798400000 } from './1763798400000-create-users';
 import { CreateSessions1763798500000 } from './1763798500000-create-sessions';
 import { CreateHealthChecks1764460800000 } from './1764460800000-create-health-checks';
 import { NormalizeEmails1764547200000 } from './1764547200000-normalize-emails';
+import { AccountLifecycle1764633600000 } from './1764633600000-account-lifecycle';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateSessions1763798500000,
   CreateHealthChecks1764460800000,
   NormalizeEmails1764547200000,
+  AccountLifecycle1764633600000,
 ];

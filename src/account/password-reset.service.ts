@@ -1,0 +1,96 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfigService } from '../config';
+import { TransactionRunner } from '../database/transaction-runner';
+import type { RequestContext } from '../events/domain-event-map';
+import { DomainEvents } from '../events/domain-events';
+import { MailService } from '../mail/mail.service';
+import { PasswordService } from '../passwords/password.service';
+import { SessionsService } from '../sessions/sessions.service';
+import { OneTimeTokensService } from '../tokens/one-time-tokens.service';
+import { UsersService } from '../users/users.service';
+import { resetTokenExpired, resetTokenInvalid } from './account.errors';
+
+/** Forgotten passwords: a mailed link (single use, the newest only, PASSWORD_RESET_TTL) sets a new one. */
+@Injectable()
+export class PasswordResetService {
+  private readonly logger = new Logger(PasswordResetService.name);
+  private readonly ttl: number;
+  private readonly linkBase: string;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: OneTimeTokensService,
+    private readonly mail: MailService,
+    private readonly transactions: TransactionRunner,
+    private readonly events: DomainEvents,
+    config: AppConfigService,
+  ) {
+    this.ttl = config.get('account', { infer: true }).passwordResetTtl;
+    this.linkBase = config.get('mail', { infer: true }).resetPasswordUrl;
+  }
+
+  /**
+   * POST /auth/password/forgot: answered at once, the same for every address (no lookup before the answer, so no
+   * difference in timing either); the lookup and the mail happen after.
+   */
+  forgot(email: string, context?: RequestContext): void {
+    setImmediate(() => {
+      this.mailLink(email, context).catch((error: unknown) =>
+        this.logger.error(`queueing a password-reset mail failed: ${(error as Error).message}`),
+      );
+    });
+  }
+
+  private async mailLink(email: string, context?: RequestContext): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    if (!user) return;
+    const token = OneTimeTokensService.generate();
+    const link = `${this.linkBase}?token=${token}`;
+    const queued = await this.transactions.run(async (manager) => {
+      if (
+        !(await this.mail.queue(
+          'reset_password',
+          user.email,
+          { link, ttlSeconds: this.ttl },
+          manager,
+        ))
+      ) {
+        return false;
+      }
+      await this.tokens.issue(
+        { userId: user.id, purpose: 'reset_password', ttlSeconds: this.ttl },
+        token,
+        manager,
+      );
+      return true;
+    });
+    if (!queued) return;
+    this.mail.flush();
+    await this.events.emit('password.reset_requested', { userId: user.id, context });
+  }
+
+  /**
+   * POST /auth/password/reset: the new password (the registration rules apply; a weak one leaves the link usable),
+   * the token used, the lockout cleared and the address marked verified, in one transaction; then every session
+   * of the account is revoked. No tokens are returned: the user signs in with the new password.
+   */
+  async reset(token: string, newPassword: string, context?: RequestContext): Promise<void> {
+    const check = await this.tokens.check(token, ['reset_password']);
+    if (check.status === 'expired') throw resetTokenExpired();
+    if (check.status === 'invalid') throw resetTokenInvalid();
+    const user = await this.users.findById(check.token.userId);
+    if (!user) throw resetTokenInvalid();
+    this.passwords.checkPolicy(newPassword, user.email);
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.transactions.run(async (manager) => {
+      if (!(await this.tokens.use(check.token, manager))) throw resetTokenInvalid();
+      await this.users.updatePasswordHash(user.id, passwordHash, manager);
+      await this.users.clearLockout(user.id, manager);
+      await this.users.markEmailVerified(user.id, manager);
+    });
+    await this.sessions.revokeAllForUser(user.id, 'password_reset', context);
+    await this.events.emit('password.reset', { userId: user.id, email: user.email, context });
+  }
+}

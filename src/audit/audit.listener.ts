@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { monotonicId } from '../common/monotonic-id';
+import type { DomainEventMap, DomainEventName } from '../events/domain-event-map';
+import { OnDomainEvent } from '../events/on-domain-event.decorator';
+import { AuthEventsRepository } from './auth-events.repository';
+
+/** Facts that stay out of the stored detail: the columns' own, and addresses of deleted accounts. */
+const NOT_IN_DETAIL = new Set(['userId', 'actorId', 'sessionId', 'context']);
+
+/** What every event carries that has a column of its own. */
+interface StoredEvent {
+  userId: string | null;
+  actorId?: string;
+  sessionId?: string | null;
+  context?: { ip: string | null; userAgent: string | null };
+}
+
+/** Stores each domain event in auth_events, one listener per event type. */
+@Injectable()
+export class AuditListener {
+  constructor(
+    private readonly events: AuthEventsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @OnDomainEvent('user.registered')
+  userRegistered(event: DomainEventMap['user.registered']) {
+    return this.store('user.registered', event);
+  }
+
+  @OnDomainEvent('login.succeeded')
+  loginSucceeded(event: DomainEventMap['login.succeeded']) {
+    return this.store('login.succeeded', event);
+  }
+
+  /** Kept for unknown emails too (userId null): a password-guessing run shows in the operator's queries. */
+  @OnDomainEvent('login.failed')
+  loginFailed(event: DomainEventMap['login.failed']) {
+    return this.store('login.failed', event);
+  }
+
+  @OnDomainEvent('account.locked')
+  accountLocked({ email: _email, ...event }: DomainEventMap['account.locked']) {
+    return this.store('account.locked', event);
+  }
+
+  @OnDomainEvent('refresh.reused')
+  refreshReused(event: DomainEventMap['refresh.reused']) {
+    return this.store('refresh.reused', event);
+  }
+
+  @OnDomainEvent('session.revoked')
+  sessionRevoked(event: DomainEventMap['session.revoked']) {
+    return this.store('session.revoked', event);
+  }
+
+  @OnDomainEvent('logout')
+  logout(event: DomainEventMap['logout']) {
+    return this.store('logout', event);
+  }
+
+  @OnDomainEvent('password.changed')
+  passwordChanged({ email: _email, ...event }: DomainEventMap['password.changed']) {
+    return this.store('password.changed', event);
+  }
+
+  @OnDomainEvent('password.reset_requested')
+  passwordResetRequested(event: DomainEventMap['password.reset_requested']) {
+    return this.store('password.reset_requested', event);
+  }
+
+  @OnDomainEvent('password.reset')
+  passwordReset({ email: _email, ...event }: DomainEventMap['password.reset']) {
+    return this.store('password.reset', event);
+  }
+
+  @OnDomainEvent('email.verification_sent')
+  emailVerificationSent(event: DomainEventMap['email.verification_sent']) {
+    return this.store('email.verification_sent', event);
+  }
+
+  @OnDomainEvent('email.verified')
+  emailVerified(event: DomainEventMap['email.verified']) {
+    return this.store('email.verified', event);
+  }
+
+  @OnDomainEvent('email.change_requested')
+  emailChangeRequested(event: DomainEventMap['email.change_requested']) {
+    return this.store('email.change_requested', event);
+  }
+
+  @OnDomainEvent('email.changed')
+  emailChanged(event: DomainEventMap['email.changed']) {
+    return this.store('email.changed', event);
+  }
+
+  @OnDomainEvent('account.deleted')
+  accountDeleted({ email: _email, ...event }: DomainEventMap['account.deleted']) {
+    // The account is gone: its events keep its id only.
+    return this.store('account.deleted', event);
+  }
+
+  private async store(type: DomainEventName, event: StoredEvent): Promise<void> {
+    const detail = Object.fromEntries(
+      Object.entries(event).filter(([key]) => !NOT_IN_DETAIL.has(key)),
+    );
+    const at = this.clock.now();
+    await this.events.insert({
+      // Time-ordered: events of the same millisecond keep their order in the pages (at, id).
+      id: monotonicId(at),
+      type,
+      userId: event.userId,
+      actorId: event.actorId ?? null,
+      sessionId: event.sessionId ?? null,
+      ip: event.context?.ip?.slice(0, 64) ?? null,
+      userAgent: event.context?.userAgent?.slice(0, 512) ?? null,
+      at,
+      detail: JSON.stringify(detail),
+    });
+  }
+}

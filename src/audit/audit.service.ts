@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfigService } from '../config';
+import { badCursor } from './audit.errors';
+import { AuthEventsRepository, type EventCursor } from './auth-events.repository';
+import { EventDto, type EventsPageDto } from './dto/event.dto';
+
+const encodeCursor = ({ at, id }: EventCursor) => Buffer.from(`${at}:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): EventCursor {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  if (!/^\d{1,16}$/.test(at ?? '') || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw badCursor();
+  return { at: Number(at), id };
+}
+
+/** The audit trail: a user's own events, newest first, and their retention. */
+@Injectable()
+export class AuditService {
+  private readonly retentionMs: number;
+
+  constructor(
+    private readonly events: AuthEventsRepository,
+    private readonly clock: Clock,
+    config: AppConfigService,
+  ) {
+    this.retentionMs = config.get('account', { infer: true }).auditRetentionDays * 86_400_000;
+  }
+
+  async page(userId: string, limit = 20, cursor?: string): Promise<EventsPageDto> {
+    const rows = await this.events.page(
+      userId,
+      limit + 1,
+      cursor ? decodeCursor(cursor) : undefined,
+    );
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((event) => EventDto.from(event)),
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Deletes up to `limit` events older than AUDIT_RETENTION_DAYS. */
+  purgeExpired(limit: number): Promise<number> {
+    return this.events.deleteOlderThan(this.clock.now() - this.retentionMs, limit);
+  }
+}

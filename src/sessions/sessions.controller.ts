@@ -1,0 +1,45 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Req } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Authenticated } from '../access/authenticated.decorator';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { requestContext } from '../http/request-context';
+import { SessionDto } from './dto/session.dto';
+import { sessionNotFound } from './sessions.errors';
+import { SessionsService } from './sessions.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+@ApiTags('auth')
+@Authenticated()
+@Controller('auth/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "The caller's live sessions, most recently used first" })
+  @ApiOkResponse({ type: [SessionDto] })
+  async list(@CurrentPrincipal() principal: Principal): Promise<SessionDto[]> {
+    const sessions = await this.sessions.listActive(principal.userId);
+    return sessions.map((session) => SessionDto.from(session, principal.sessionId));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Revoke one of the caller’s sessions (its refresh and access tokens)' })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiErrors({ 404: 'not_found: no live session of the caller has this id' })
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const revoked =
+      UUID.test(id) &&
+      (await this.sessions.revokeOwn(principal.userId, id, requestContext(request)));
+    if (!revoked) throw sessionNotFound();
+  }
+}

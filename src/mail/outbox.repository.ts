@@ -13,7 +13,8 @@ export class OutboxRepository {
 
   /**
    * Stores the message unless its recipient already got `cap` messages of its kind since `since`: one
-   * conditional statement (INSERT … SELECT … WHERE count < cap). True when it was stored.
+   * conditional statement (INSERT … SELECT … WHERE count < cap). True when it was stored. Every parameter is
+   * cast: PostgreSQL must give a parameter used twice one type.
    */
   async insertUnlessCapped(
     message: OutboxMessage,
@@ -21,14 +22,36 @@ export class OutboxRepository {
     since: number,
     manager?: EntityManager,
   ): Promise<boolean> {
-    const target = manager ?? this.messages.manager;
+    if (this.messages.manager.connection.options.type !== 'postgres') {
+      // SQLite runs one writer at a time: the statement alone decides.
+      return this.insertIfUnderCap(manager ?? this.messages.manager, message, cap, since);
+    }
+    // PostgreSQL runs concurrent transactions side by side, each counting without the others' rows: messages of
+    // one address and kind take a transaction-scoped advisory lock first, so they count one after the other.
+    const locked = async (transaction: EntityManager) => {
+      await transaction.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `mail:${message.recipient}:${message.kind}`,
+      ]);
+      return this.insertIfUnderCap(transaction, message, cap, since);
+    };
+    return manager ? locked(manager) : this.messages.manager.transaction(locked);
+  }
+
+  private async insertIfUnderCap(
+    target: EntityManager,
+    message: OutboxMessage,
+    cap: number,
+    since: number,
+  ): Promise<boolean> {
     await queryRows(
       target,
       `INSERT INTO mail_outbox (id, recipient, kind, subject, text_body, html_body, status, attempts, next_attempt_at, created_at)
-       SELECT :id, :recipient, :kind, :subject, :textBody, :htmlBody, :status, 0,
-              CAST(:nextAttemptAt AS BIGINT), CAST(:createdAt AS BIGINT)
+       SELECT CAST(:id AS VARCHAR(36)), CAST(:recipient AS VARCHAR(254)), CAST(:kind AS VARCHAR(32)),
+              CAST(:subject AS VARCHAR(255)), CAST(:textBody AS TEXT), CAST(:htmlBody AS TEXT),
+              CAST(:status AS VARCHAR(16)), 0, CAST(:nextAttemptAt AS BIGINT), CAST(:createdAt AS BIGINT)
        WHERE (SELECT COUNT(*) FROM mail_outbox
-              WHERE recipient = :recipient AND kind = :kind AND created_at > CAST(:since AS BIGINT)) < CAST(:cap AS INTEGER)`,
+              WHERE recipient = CAST(:recipient AS VARCHAR(254)) AND kind = CAST(:kind AS VARCHAR(32))
+                AND created_at > CAST(:since AS BIGINT)) < CAST(:cap AS INTEGER)`,
       { ...message, since, cap },
     );
     const [stored] = await queryRows<{ id: string }>(

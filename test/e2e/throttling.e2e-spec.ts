@@ -62,6 +62,17 @@ describe('Rate limiting (e2e)', () => {
       await t.http.get('/health').expect(200);
     });
 
+    it.each(['/auth/password/forgot', '/auth/email/resend'])(
+      'counts %s, which sends mail, under the same limit, per route',
+      async (path) => {
+        for (let i = 0; i < 3; i += 1) {
+          await t.http.post(path).send({ email: uniqueEmail() }).expect(202);
+        }
+        const response = await t.http.post(path).send({ email: uniqueEmail() }).expect(429);
+        expect(response.body.code).toBe('rate_limited');
+      },
+    );
+
     it('puts registration, which also costs a password hash, under the same limit', async () => {
       for (let i = 0; i < 3; i += 1) {
         await t.http

@@ -1,0 +1,101 @@
+import { DataSource } from 'typeorm';
+import { AuditRetentionJob } from '../../src/audit/audit-retention.job';
+import { JobLeases } from '../../src/database/job-leases';
+import { OutboxCleanupJob } from '../../src/mail/outbox-cleanup.job';
+import { SessionsCleanupJob } from '../../src/sessions/sessions-cleanup.job';
+import { OneTimeTokensCleanupJob } from '../../src/tokens/one-time-tokens-cleanup.job';
+import { given } from '../support/actors';
+import { createTestApp, type TestApp } from '../support/app';
+import { bearer, expectCode } from '../support/http';
+
+const DAY = 86_400;
+
+/** The periodic jobs that keep the tables from growing, run by hand on a moved clock. */
+describe('Maintenance jobs (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUDIT_RETENTION_DAYS: '90' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const count = async (table: string, where = '1 = 1') => {
+    const [{ n }] = await t.app
+      .get(DataSource)
+      .query<Array<{ n: string | number }>>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`);
+    return Number(n);
+  };
+  /** The jobs' leases last five minutes: move past them so that each run takes its lease again. */
+  const nextRun = () => t.clock.advanceSeconds(600);
+
+  it('deletes ended sessions and consumed refresh tokens once they can no longer matter; live ones stay', async () => {
+    const user = await given(t).user();
+    const ended = await given(t).session(user);
+    await t.http.post('/auth/logout').set(bearer(ended.accessToken)).expect(204);
+    let live = await given(t).session(user);
+    for (let i = 0; i < 3; i += 1) {
+      live = (
+        await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200)
+      ).body;
+    }
+    const before = { sessions: await count('sessions'), tokens: await count('refresh_tokens') };
+    // The live session stays in use; everything from a month ago can go.
+    t.clock.advanceSeconds(20 * DAY);
+    live = (await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200)).body;
+    t.clock.advanceSeconds(11 * DAY);
+    nextRun();
+    const deleted = await t.app.get(SessionsCleanupJob).run();
+    expect(deleted).toBeGreaterThanOrEqual(4);
+    expect(await count('sessions')).toBeLessThan(before.sessions);
+    expect(await count('refresh_tokens')).toBeLessThan(before.tokens);
+    // The live session's current refresh token still works.
+    await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200);
+  });
+
+  it('deletes used and expired one-time tokens, and old outbox messages', async () => {
+    await given(t).user();
+    await t.app.get(OutboxCleanupJob).run();
+    expect(await count('one_time_tokens')).toBeGreaterThan(0);
+    t.clock.advanceSeconds(8 * DAY);
+    nextRun();
+    await t.app.get(OneTimeTokensCleanupJob).run();
+    expect(await count('one_time_tokens')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    nextRun();
+    await t.app.get(OutboxCleanupJob).run();
+    expect(await count('mail_outbox', "status = 'sent'")).toBe(0);
+  });
+
+  it('deletes events older than AUDIT_RETENTION_DAYS, and keeps the recent ones', async () => {
+    const { tokens } = await given(t).signedInUser();
+    t.clock.advanceSeconds(91 * DAY);
+    const recent = await given(t).signedInUser();
+    nextRun();
+    expect(await t.app.get(AuditRetentionJob).run()).toBeGreaterThan(0);
+    const old = await t.http.get('/users/me/events').set(bearer(tokens.accessToken));
+    expectCode(old, 401, 'token_expired');
+    const kept = await t.http
+      .get('/users/me/events')
+      .set(bearer(recent.tokens.accessToken))
+      .expect(200);
+    expect(kept.body.items.length).toBeGreaterThan(0);
+  });
+
+  it('runs each job on one instance at a time: a lease held by another is not taken', async () => {
+    const leases = t.app.get(JobLeases);
+    await t.app
+      .get(DataSource)
+      .query(
+        t.database.kind === 'sqlite'
+          ? "INSERT INTO job_leases (name, holder, until) VALUES ('probe', 'another-instance', ?)"
+          : "INSERT INTO job_leases (name, holder, until) VALUES ('probe', 'another-instance', $1)",
+        [t.clock.now() + 60_000],
+      );
+    expect(await leases.acquire('probe', 60)).toBe(false);
+    t.clock.advanceSeconds(61);
+    expect(await leases.acquire('probe', 60)).toBe(true);
+    expect(await leases.acquire('probe', 60)).toBe(true);
+  });
+});

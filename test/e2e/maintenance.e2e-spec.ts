@@ -43,7 +43,9 @@ describe('Maintenance jobs (e2e)', () => {
     const before = { sessions: await count('sessions'), tokens: await count('refresh_tokens') };
     // The live session stays in use; everything from a month ago can go.
     t.clock.advanceSeconds(20 * DAY);
-    live = (await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200)).body;
+    live = (
+      await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200)
+    ).body;
     t.clock.advanceSeconds(11 * DAY);
     nextRun();
     const deleted = await t.app.get(SessionsCleanupJob).run();

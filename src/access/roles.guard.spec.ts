@@ -36,6 +36,17 @@ describe(RolesGuard.name, () => {
   const sut = new RolesGuard(new Reflector());
 
   describe('canActivate', () => {
+    it('asks for one of the listed roles, not all of them', () => {
+      @Controller()
+      class Either {
+        @Authenticated({ roles: ['admin', 'support'] }) @Get() either() {}
+      }
+      expect(sut.canActivate(context(new Either(), 'either', principal(['support'])))).toBe(true);
+      expect(() => sut.canActivate(context(new Either(), 'either', principal(['user'])))).toThrow(
+        expect.objectContaining({ code: 'forbidden' }),
+      );
+    });
+
     it('lets anyone through a route without roles', () => {
       expect(sut.canActivate(context(new Open(), 'anyone', principal([])))).toBe(true);
     });

@@ -35,8 +35,9 @@ describe('checkPasswordPolicy', () => {
   it('refuses the email or its local part', () => {
     expect(ruleOf('xx-Alice.Smith-xx', 'alice.smith@example.com')).toBe('contains_email');
     expect(ruleOf('bob@example.com-pw', 'bob@example.com')).toBe('contains_email');
-    // A local part of one or two characters is too short to mean anything.
+    // A local part of one or two characters is too short to mean anything; three is enough.
     expect(ruleOf('jojo-the-great-one', 'jo@example.com')).toBeUndefined();
+    expect(ruleOf('the-bob-builder', 'bob@example.com')).toBe('contains_email');
   });
 
   it('answers 400 weak_password with a message', () => {

@@ -23,6 +23,16 @@ class FixedClock extends Clock {
 }
 
 describe(VerifiedTokenCache.name, () => {
+  describe('remember', () => {
+    it('keeps at most 50,000 tokens, forgetting the oldest first', () => {
+      const sut = new VerifiedTokenCache(new FixedClock(0));
+      for (let i = 0; i <= 50_000; i += 1) sut.remember(`token-${i}`, claims(1000));
+      expect(sut.get('token-0')).toBeUndefined();
+      expect(sut.get('token-1')).toEqual(claims(1000));
+      expect(sut.get('token-50000')).toEqual(claims(1000));
+    });
+  });
+
   describe('get', () => {
     it('answers the claims of the exact token string until the token expires', () => {
       const clock = new FixedClock(999_999);

@@ -172,6 +172,27 @@ describe('Sessions (e2e)', () => {
       expectCode(await refresh(kept.refreshToken), 401, 'refresh_token_expired');
     });
 
+    it('expires a refresh token at the very instant its idle lifetime ends', async () => {
+      const { tokens } = await given(t).signedInUser();
+      t.clock.advanceSeconds(30 * DAY);
+      expectCode(await refresh(tokens.refreshToken), 401, 'refresh_token_expired');
+    });
+
+    it('keeps at most 512 characters of the user agent', async () => {
+      const user = await given(t).user();
+      const response = await t.http
+        .post('/auth/login')
+        .set('User-Agent', `agent/${'x'.repeat(600)}`)
+        .send({ email: user.email, password: user.password })
+        .expect(200);
+      const session = await t.app
+        .get(DataSource)
+        .getRepository(Session)
+        .findOneByOrFail({ id: sidOf((response.body as Tokens).accessToken) });
+      expect(session.userAgent).toHaveLength(512);
+      expect(session.userAgent!.startsWith('agent/xxx')).toBe(true);
+    });
+
     it('ends a session at SESSION_MAX_AGE however often it is refreshed', async () => {
       const { tokens } = await given(t).signedInUser();
       let current = tokens;

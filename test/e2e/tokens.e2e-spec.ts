@@ -110,6 +110,13 @@ describe('Access tokens (e2e)', () => {
         ['a sid that is not a session id', (base) => ({ ...base, sid: 42 })],
         ['no jti', (base) => ({ ...base, jti: undefined })],
         ['roles that are not a list of strings', (base) => ({ ...base, roles: 'admin' })],
+        ['roles with a non-string among them', (base) => ({ ...base, roles: ['user', 42] })],
+        ['an iat 61 s ahead', (base, now) => ({ ...base, iat: now + 61, exp: now + 900 })],
+        [
+          'a lifetime of ACCESS_TOKEN_TTL + 61 s',
+          (base, now) => ({ ...base, iat: now, exp: now + 961 }),
+        ],
+        ['an exp equal to its iat', (base, now) => ({ ...base, iat: now + 30, exp: now + 30 })],
         ['no exp', (base) => ({ ...base, exp: undefined })],
         ['no iat', (base) => ({ ...base, iat: undefined })],
         ['a string iat', (base) => ({ ...base, iat: String(base.iat) })],
@@ -122,6 +129,19 @@ describe('Access tokens (e2e)', () => {
         ['a string nbf', (base, now) => ({ ...base, nbf: String(now) })],
       ])('refuses %s', async (_case, build) => {
         await expectRejected(signed(build(fresh(), now())));
+      });
+
+      it('accepts the limits themselves: iat 60 s ahead, a lifetime of ACCESS_TOKEN_TTL + 60 s, time 0', async () => {
+        const at = now();
+        for (const claimsAtLimit of [
+          { ...fresh(), iat: at + 60, exp: at + 900 },
+          { ...fresh(), iat: at - 10, exp: at - 10 + 960 },
+        ]) {
+          await t.http
+            .get('/users/me')
+            .set(bearer(signed(claimsAtLimit)))
+            .expect(200);
+        }
       });
 
       it('refuses an exp that parses as Infinity (1e400)', async () => {

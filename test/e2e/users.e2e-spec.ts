@@ -22,7 +22,14 @@ describe('Users (e2e)', () => {
     it('answers 401 missing_token without a bearer token, with WWW-Authenticate', async () => {
       const response = await t.http.get('/users/me').expect(401);
       expect(response.body).toMatchObject({ statusCode: 401, code: 'missing_token' });
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="portcullis"');
+    });
+
+    it('says why a token is refused in WWW-Authenticate (RFC 6750)', async () => {
+      const response = await t.http.get('/users/me').set(bearer('not.a.token')).expect(401);
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer realm="portcullis", error="invalid_token"',
+      );
     });
 
     it('ignores a token in the query string', async () => {

@@ -30,6 +30,7 @@ const {
   median,
   pickMedian,
 } = require('./lib');
+const { compareApiKeyWithJwt, apiKeyReportLines } = require('./api-key');
 
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -169,6 +170,10 @@ async function main() {
     results.fastify = pickMedian(runs.fastify, (run) => run.rps);
     results.me = pickMedian(runs.portcullis, (run) => run.rps);
     results.meRatios = runs.portcullis.map((run, round) => run.rps / runs.fastify[round].rps);
+    results.apiKey = await compareApiKeyWithJwt(server.url, {
+      rounds: ROUNDS,
+      session: { headers: meHeaders },
+    });
 
     log(
       `POST /auth/login: ${LOGIN_CONNECTIONS} connections, alternating with raw argon2id verify at the same concurrency`,
@@ -315,6 +320,7 @@ function report(r) {
     `p99 under logins / idle p99, pooled: ${ratio(r.latency.logins.p99, r.latency.idle.p99)}; under the control: ${ratio(r.latency.control.p99, r.latency.idle.p99)}.`,
     `Per round (idle p99 → p99 under logins): ${r.latencyRounds.map((round) => `${round.idle} → ${round.logins} ms (${ratio(round.logins, round.idle)})`).join('; ')}.`,
     '',
+    ...apiKeyReportLines(r.apiKey),
     '## Memory and start-up',
     '',
     '| what | value |',

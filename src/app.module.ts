@@ -4,8 +4,11 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AccessGuard } from './access/access.guard';
 import { CREDENTIAL_RESOLVERS, type CredentialResolver } from './access/credential-resolver';
 import { RolesGuard } from './access/roles.guard';
+import { ScopesGuard } from './access/scopes.guard';
 import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
+import { ApiKeyResolver } from './api-keys/api-key.resolver';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
@@ -62,6 +65,7 @@ export class AppModule {
         AuthModule,
         AccountModule,
         AuditModule,
+        ApiKeysModule,
         AdminModule,
         HealthModule,
       ],
@@ -70,13 +74,16 @@ export class AppModule {
         // credential is one more resolver here; the guard and the controllers do not change.
         {
           provide: CREDENTIAL_RESOLVERS,
-          inject: [AccessTokenResolver],
+          // API keys first: a `Bearer pck_…` credential is a key, not an access token.
+          inject: [ApiKeyResolver, AccessTokenResolver],
           useFactory: (...resolvers: CredentialResolver[]) => resolvers,
         },
-        // Global guards, in this order: rate limit, then authentication (deny by default), then roles.
+        // Global guards, in this order: rate limit, then authentication (deny by default), then roles, then
+        // scopes (API keys reach only the routes that list the scopes they hold).
         { provide: APP_GUARD, useClass: AppThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: ScopesGuard },
       ],
     };
   }

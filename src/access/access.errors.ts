@@ -33,3 +33,22 @@ export const sessionEnded = () =>
 
 export const missingRole = (roles: string[]) =>
   new AppException('forbidden', `this route requires one of the roles: ${roles.join(', ')}`);
+
+/** RFC 6750 section 3.1: the credential is good, but lacks the scope the route needs. */
+export const insufficientScope = (scopes: readonly string[]) =>
+  new AppException(
+    'insufficient_scope',
+    `this API key lacks the scope ${scopes.join(' and ')}: create a key that holds it`,
+    {
+      headers: {
+        'www-authenticate': `${REALM}, error="insufficient_scope", scope="${scopes.join(' ')}"`,
+      },
+    },
+  );
+
+/** Routes that declare no scope (those that manage credentials among them) take user sessions only. */
+export const sessionRequired = () =>
+  new AppException(
+    'forbidden',
+    'this route needs a user session (an access token from POST /auth/login), not an API key',
+  );

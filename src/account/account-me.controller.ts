@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
+import type { UserPrincipal } from '../access/principal';
 import { ApiErrors, ApiJsonBody } from '../http/api-errors.decorator';
 import { requestContext } from '../http/request-context';
 import { CredentialsService } from './credentials.service';
@@ -27,7 +27,7 @@ export class AccountMeController {
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiErrors({ 409: 'email_taken' })
   async changeEmail(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Body() body: ChangeEmailDto,
     @Req() request: FastifyRequest,
   ): Promise<AcceptedDto> {
@@ -45,8 +45,9 @@ export class AccountMeController {
   @ApiOperation({ summary: 'Delete the account, its sessions and credentials' })
   @ApiJsonBody(PasswordDto, 'invalid_current_password')
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors({ 409: 'last_admin: the account is the last enabled administrator' })
   async delete(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Body() body: PasswordDto,
     @Req() request: FastifyRequest,
   ): Promise<void> {

@@ -9,7 +9,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
+import type { UserPrincipal } from '../access/principal';
 import { Public } from '../access/public.decorator';
 import { ApiErrors, ApiJsonBody } from '../http/api-errors.decorator';
 import { requestContext } from '../http/request-context';
@@ -104,7 +104,7 @@ export class AccountController {
   @ApiJsonBody(ChangePasswordDto, 'invalid_current_password, weak_password (with rule)')
   @ApiNoContentResponse({ description: 'Changed' })
   async changePassword(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Body() body: ChangePasswordDto,
     @Req() request: FastifyRequest,
   ): Promise<void> {

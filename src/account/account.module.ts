@@ -19,5 +19,6 @@ import { PasswordResetService } from './password-reset.service';
   imports: [UsersModule, PasswordsModule, SessionsModule, TokensModule, AuthModule],
   controllers: [AccountController, AccountMeController, AccountPagesController],
   providers: [EmailVerificationService, PasswordResetService, CredentialsService],
+  exports: [PasswordResetService],
 })
 export class AccountModule {}

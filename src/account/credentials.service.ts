@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../access/principal';
+import type { UserPrincipal } from '../access/principal';
 import { CurrentPasswordService } from '../auth/current-password.service';
 import type { RequestContext } from '../events/domain-event-map';
 import { DomainEvents } from '../events/domain-events';
@@ -27,7 +27,7 @@ export class CredentialsService {
     private readonly events: DomainEvents,
   ) {}
 
-  private async caller(principal: Principal): Promise<User> {
+  private async caller(principal: UserPrincipal): Promise<User> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw userGone();
     return user;
@@ -35,7 +35,7 @@ export class CredentialsService {
 
   /** POST /auth/password/change: the new password, then every other session of the account revoked. */
   async changePassword(
-    principal: Principal,
+    principal: UserPrincipal,
     current: string,
     next: string,
     context?: RequestContext,
@@ -58,7 +58,7 @@ export class CredentialsService {
    * tells the old address at once. 409 email_taken if another account holds the new address.
    */
   async requestEmailChange(
-    principal: Principal,
+    principal: UserPrincipal,
     newEmail: string,
     password: string,
     context?: RequestContext,
@@ -83,7 +83,7 @@ export class CredentialsService {
    * keys cascade). Its events stay, with its id only; the address can register again.
    */
   async deleteAccount(
-    principal: Principal,
+    principal: UserPrincipal,
     password: string,
     context?: RequestContext,
   ): Promise<void> {

@@ -7,8 +7,12 @@ import { MailService } from '../mail/mail.service';
 import { PasswordService } from '../passwords/password.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service';
+import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { resetTokenExpired, resetTokenInvalid } from './account.errors';
+
+/** How long an administrator's invitation link works: a week. */
+export const INVITATION_TTL_SECONDS = 7 * 86_400;
 
 /** Forgotten passwords: a mailed link (single use, the newest only, PASSWORD_RESET_TTL) sets a new one. */
 @Injectable()
@@ -46,29 +50,34 @@ export class PasswordResetService {
   private async mailLink(email: string, context?: RequestContext): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user) return;
+    if (await this.sendLink(user, 'reset_password')) {
+      await this.events.emit('password.reset_requested', { userId: user.id, context });
+    }
+  }
+
+  /**
+   * Mails `user` a link that sets their password through POST /auth/password/reset (a reset, or an administrator's
+   * invitation, valid INVITATION_TTL_SECONDS): the token and the message in one transaction. False when the
+   * address had its hourly share of this kind of mail already.
+   */
+  async sendLink(
+    user: Pick<User, 'id' | 'email'>,
+    kind: 'reset_password' | 'invitation',
+  ): Promise<boolean> {
+    const ttlSeconds = kind === 'invitation' ? INVITATION_TTL_SECONDS : this.ttl;
     const token = OneTimeTokensService.generate();
     const link = `${this.linkBase}?token=${token}`;
     const queued = await this.transactions.run(async (manager) => {
-      if (
-        !(await this.mail.queue(
-          'reset_password',
-          user.email,
-          { link, ttlSeconds: this.ttl },
-          manager,
-        ))
-      ) {
-        return false;
-      }
+      if (!(await this.mail.queue(kind, user.email, { link, ttlSeconds }, manager))) return false;
       await this.tokens.issue(
-        { userId: user.id, purpose: 'reset_password', ttlSeconds: this.ttl },
+        { userId: user.id, purpose: 'reset_password', ttlSeconds },
         token,
         manager,
       );
       return true;
     });
-    if (!queued) return;
-    this.mail.flush();
-    await this.events.emit('password.reset_requested', { userId: user.id, context });
+    if (queued) this.mail.flush();
+    return queued;
   }
 
   /**

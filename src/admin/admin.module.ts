@@ -1,11 +1,20 @@
 import { Module } from '@nestjs/common';
+import { AccountModule } from '../account/account.module';
+import { AuditModule } from '../audit/audit.module';
+import { PasswordsModule } from '../passwords/passwords.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { AdminEventsController } from './admin-events.controller';
+import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
 
-/** Administration of users and their sessions (orchestrates users/ and sessions/, which know nothing of each other). */
+/**
+ * /admin: user, session and audit administration (orchestrates users/ and sessions/, which know nothing of each
+ * other). Every route needs the admin role; an API key needs admin:read or admin:write as well.
+ */
 @Module({
-  imports: [UsersModule, SessionsModule],
+  imports: [UsersModule, SessionsModule, PasswordsModule, AccountModule, AuditModule],
+  controllers: [AdminUsersController, AdminEventsController],
   providers: [AdminUsersService],
   exports: [AdminUsersService],
 })

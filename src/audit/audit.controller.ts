@@ -8,7 +8,7 @@ import { EventsPageDto } from './dto/event.dto';
 import { EventsQueryDto } from './dto/events-query.dto';
 
 @ApiTags('users')
-@Authenticated()
+@Authenticated({ scopes: ['users:read'] })
 @Controller('users/me/events')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

@@ -101,6 +101,41 @@ export class AuditListener {
     return this.store('account.deleted', event);
   }
 
+  @OnDomainEvent('api_key.created')
+  apiKeyCreated(event: DomainEventMap['api_key.created']) {
+    return this.store('api_key.created', event);
+  }
+
+  @OnDomainEvent('api_key.revoked')
+  apiKeyRevoked(event: DomainEventMap['api_key.revoked']) {
+    return this.store('api_key.revoked', event);
+  }
+
+  @OnDomainEvent('admin.user_created')
+  adminUserCreated(event: DomainEventMap['admin.user_created']) {
+    return this.store('admin.user_created', event);
+  }
+
+  @OnDomainEvent('admin.user_updated')
+  adminUserUpdated(event: DomainEventMap['admin.user_updated']) {
+    return this.store('admin.user_updated', event);
+  }
+
+  @OnDomainEvent('admin.user_deleted')
+  adminUserDeleted(event: DomainEventMap['admin.user_deleted']) {
+    return this.store('admin.user_deleted', event);
+  }
+
+  @OnDomainEvent('admin.sessions_revoked')
+  adminSessionsRevoked(event: DomainEventMap['admin.sessions_revoked']) {
+    return this.store('admin.sessions_revoked', event);
+  }
+
+  @OnDomainEvent('admin.password_reset_sent')
+  adminPasswordResetSent(event: DomainEventMap['admin.password_reset_sent']) {
+    return this.store('admin.password_reset_sent', event);
+  }
+
   private async store(type: DomainEventName, event: StoredEvent): Promise<void> {
     const detail = Object.fromEntries(
       Object.entries(event).filter(([key]) => !NOT_IN_DETAIL.has(key)),

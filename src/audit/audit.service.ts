@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfigService } from '../config';
 import { badCursor } from './audit.errors';
-import { AuthEventsRepository, type EventCursor } from './auth-events.repository';
+import { AuthEventsRepository, type EventCursor, type EventSearch } from './auth-events.repository';
+import type { AuthEvent } from './auth-event.entity';
 import { EventDto, type EventsPageDto } from './dto/event.dto';
 
 const encodeCursor = ({ at, id }: EventCursor) => Buffer.from(`${at}:${id}`).toString('base64url');
@@ -26,12 +27,22 @@ export class AuditService {
     this.retentionMs = config.get('account', { infer: true }).auditRetentionDays * 86_400_000;
   }
 
-  async page(userId: string, limit = 20, cursor?: string): Promise<EventsPageDto> {
-    const rows = await this.events.page(
-      userId,
-      limit + 1,
-      cursor ? decodeCursor(cursor) : undefined,
-    );
+  /** A user's own events, newest first. */
+  page(userId: string, limit = 20, cursor?: string): Promise<EventsPageDto> {
+    return this.pageOf(limit, cursor, (take, after) => this.events.page(userId, take, after));
+  }
+
+  /** Every account's events, filtered, newest first (the admin API). */
+  search(filter: EventSearch, limit = 20, cursor?: string): Promise<EventsPageDto> {
+    return this.pageOf(limit, cursor, (take, after) => this.events.search(filter, take, after));
+  }
+
+  private async pageOf(
+    limit: number,
+    cursor: string | undefined,
+    read: (take: number, after?: EventCursor) => Promise<AuthEvent[]>,
+  ): Promise<EventsPageDto> {
+    const rows = await read(limit + 1, cursor ? decodeCursor(cursor) : undefined);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {

@@ -9,6 +9,14 @@ export interface EventCursor {
   id: string;
 }
 
+/** What an administrator looks for in the audit trail; `since` inclusive, `until` exclusive (epoch ms). */
+export interface EventSearch {
+  userId?: string;
+  type?: string;
+  since?: number;
+  until?: number;
+}
+
 @Injectable()
 export class AuthEventsRepository {
   constructor(@InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>) {}
@@ -25,6 +33,26 @@ export class AuthEventsRepository {
       .orderBy('event.at', 'DESC')
       .addOrderBy('event.id', 'DESC')
       .take(limit);
+    if (cursor) {
+      query.andWhere('(event.at < :at OR (event.at = :at AND event.id < :id))', cursor);
+    }
+    return query.getMany();
+  }
+
+  /**
+   * Every user's events, newest first, filtered: by user (index user_id, at, id), by type (index type, at, id), by
+   * a time range (index at), after `cursor`.
+   */
+  search(filter: EventSearch, limit: number, cursor?: EventCursor): Promise<AuthEvent[]> {
+    const query = this.events
+      .createQueryBuilder('event')
+      .orderBy('event.at', 'DESC')
+      .addOrderBy('event.id', 'DESC')
+      .take(limit);
+    if (filter.userId) query.andWhere('event.user_id = :userId', filter);
+    if (filter.type) query.andWhere('event.type = :type', filter);
+    if (filter.since !== undefined) query.andWhere('event.at >= :since', filter);
+    if (filter.until !== undefined) query.andWhere('event.at < :until', filter);
     if (cursor) {
       query.andWhere('(event.at < :at OR (event.at = :at AND event.id < :id))', cursor);
     }

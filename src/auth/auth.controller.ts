@@ -18,7 +18,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
+import type { UserPrincipal } from '../access/principal';
 import { Public } from '../access/public.decorator';
 import { ApiErrors, ApiJsonBody } from '../http/api-errors.decorator';
 import { requestContext } from '../http/request-context';
@@ -96,7 +96,10 @@ export class AuthController {
   @ApiOperation({ summary: "Revoke the caller's session (its refresh and access tokens)" })
   @ApiNoContentResponse({ description: 'Logged out' })
   @ApiErrors(IGNORED_BODY)
-  logout(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<void> {
+  logout(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
     return this.auth.logout(principal, requestContext(request));
   }
 
@@ -107,7 +110,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Every session revoked' })
   @ApiErrors(IGNORED_BODY)
   logoutAll(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     return this.auth.logoutAll(principal, requestContext(request));

@@ -8,6 +8,13 @@ export const invalidCredentials = () =>
 export const accountDisabledOnRefresh = () =>
   sessionRevoked('the account is disabled; the session was revoked');
 
+/** Given only after the correct password: an administrator disabled the account. */
+export const accountDisabled = () =>
+  new AppException(
+    'account_disabled',
+    'this account is disabled; ask the people who run this service to enable it',
+  );
+
 /** Given only after the correct password, when REQUIRE_EMAIL_VERIFICATION=true. */
 export const emailNotVerified = () =>
   new AppException(

@@ -46,6 +46,7 @@ const userFactory = (overrides: Partial<User> = {}): User => ({
   failedLogins: 0,
   lockedUntil: null,
   lockouts: 0,
+  lastLoginAt: null,
   createdAt: 0,
   updatedAt: 0,
   ...overrides,
@@ -76,13 +77,20 @@ describe(AuthService.name, () => {
       expect(passwords.verify).not.toHaveBeenCalled();
     });
 
-    it('verifies the password of a disabled user, then answers the same invalid_credentials', async () => {
+    it('tells a disabled user so only after the correct password', async () => {
       const { sut, passwords } = setup(userFactory({ disabled: true }));
+      await expect(sut.validateCredentials('ada@example.com', 'pw')).rejects.toMatchObject({
+        code: 'account_disabled',
+      });
+      expect(passwords.verify).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers a wrong password for a disabled user with the ordinary invalid_credentials', async () => {
+      const { sut } = setup(userFactory({ disabled: true }), { ok: false, needsRehash: false });
       await expect(sut.validateCredentials('ada@example.com', 'pw')).rejects.toMatchObject({
         code: 'invalid_credentials',
         message: 'email or password is incorrect',
       });
-      expect(passwords.verify).toHaveBeenCalledTimes(1);
     });
 
     it('answers invalid_credentials for a wrong password', async () => {
@@ -119,7 +127,7 @@ describe(`${AuthService.name} issueSession`, () => {
     await expect(
       sut.issueSession(userFactory(), { ip: null, userAgent: null }),
     ).rejects.toMatchObject({
-      code: 'invalid_credentials',
+      code: 'account_disabled',
     });
     expect(sessions.revoke).toHaveBeenCalledWith({ id: 's1', userId: 'u1' }, 'user_disabled');
   });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../access/principal';
+import type { UserPrincipal } from '../access/principal';
 import type { RequestContext } from '../events/domain-event-map';
 import { DomainEvents } from '../events/domain-events';
 import { PasswordService } from '../passwords/password.service';
@@ -10,7 +10,12 @@ import { normalizeEmail } from '../users/normalize-email';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AppConfigService } from '../config';
-import { accountDisabledOnRefresh, emailNotVerified, invalidCredentials } from './auth.errors';
+import {
+  accountDisabled,
+  accountDisabledOnRefresh,
+  emailNotVerified,
+  invalidCredentials,
+} from './auth.errors';
 import { LockoutService } from './lockout.service';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokensDto } from './dto/tokens.dto';
@@ -47,8 +52,8 @@ export class AuthService {
   /**
    * The user these credentials belong to, or 401 `invalid_credentials`. Unknown emails and locked accounts cost
    * one argon2 verification too, so neither the answer nor its timing tells whether an account exists or is
-   * locked. A wrong password counts toward lockout. With REQUIRE_EMAIL_VERIFICATION, the correct password of an
-   * unverified account answers 403 `email_not_verified`.
+   * locked. A wrong password counts toward lockout. Only after the correct password: a disabled account answers
+   * 403 `account_disabled`, and (with REQUIRE_EMAIL_VERIFICATION) an unverified one 403 `email_not_verified`.
    */
   async validateCredentials(
     email: string,
@@ -63,11 +68,19 @@ export class AuthService {
     }
     const locked = this.lockout.isLocked(user);
     const check = await this.passwords.verify(user.passwordHash, password);
-    if (locked || !check.ok || user.disabled) {
-      if (!locked && !check.ok) await this.lockout.recordFailure(user, context);
-      const reason = locked ? 'account_locked' : check.ok ? 'account_disabled' : 'wrong_password';
+    if (locked || !check.ok) {
+      if (!locked) await this.lockout.recordFailure(user, context);
+      const reason = locked ? 'account_locked' : 'wrong_password';
       await this.events.emit('login.failed', { userId: user.id, reason, context });
       throw invalidCredentials();
+    }
+    if (user.disabled) {
+      await this.events.emit('login.failed', {
+        userId: user.id,
+        reason: 'account_disabled',
+        context,
+      });
+      throw accountDisabled();
     }
     if (this.requireEmailVerification && !user.emailVerified) throw emailNotVerified();
     await this.lockout.recordSuccess(user);
@@ -86,8 +99,9 @@ export class AuthService {
     const current = await this.users.findById(user.id);
     if (!current || current.disabled) {
       await this.sessions.revoke(issued.session, 'user_disabled');
-      throw invalidCredentials();
+      throw current ? accountDisabled() : invalidCredentials();
     }
+    await this.users.touchLastLogin(user.id);
     await this.events.emit('login.succeeded', {
       userId: user.id,
       sessionId: issued.session.id,
@@ -106,7 +120,7 @@ export class AuthService {
     return this.tokensFor(user, session.id, next);
   }
 
-  async logout(principal: Principal, context?: RequestContext): Promise<void> {
+  async logout(principal: UserPrincipal, context?: RequestContext): Promise<void> {
     await this.sessions.revoke(
       { id: principal.sessionId, userId: principal.userId },
       'logout',
@@ -114,7 +128,7 @@ export class AuthService {
     );
   }
 
-  async logoutAll(principal: Principal, context?: RequestContext): Promise<void> {
+  async logoutAll(principal: UserPrincipal, context?: RequestContext): Promise<void> {
     await this.sessions.revokeAllForUser(principal.userId, 'logout_all', context);
   }
 

@@ -7,6 +7,9 @@ import { buildConfig } from './configuration';
 
 const sut = (env: Record<string, string | undefined> = {}) => buildConfig(env);
 
+/** 32 bytes, base64. */
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('configuration', () => {
   describe('defaults', () => {
     it('matches the documented defaults', () => {
@@ -73,6 +76,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: 'pem',
       SMTP_URL: 'smtp://mail.example.com:587',
+      KEY_ENCRYPTION_KEY: KEY,
     };
 
     it('logs JSON lines and hides the API docs unless told otherwise', () => {
@@ -163,11 +167,47 @@ describe('configuration', () => {
       expect(() => sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' })).toThrow(
         /SMTP_URL must be set when NODE_ENV=production/,
       );
-      const production = { NODE_ENV: 'production', SMTP_URL: 'smtps://mail.example.com' };
+      const production = {
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtps://mail.example.com',
+        KEY_ENCRYPTION_KEY: KEY,
+      };
       expect(sut({ ...production, JWT_PRIVATE_KEY: 'pem' }).tokens.privateKey).toEqual({
         source: 'JWT_PRIVATE_KEY',
         text: 'pem',
       });
+    });
+
+    it('requires KEY_ENCRYPTION_KEY in production, as 32 bytes of base64, never echoing it', () => {
+      const production = {
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtps://mail.example.com',
+        JWT_PRIVATE_KEY: 'pem',
+      };
+      expect(() => sut(production)).toThrow(
+        /KEY_ENCRYPTION_KEY must be set when NODE_ENV=production/,
+      );
+      for (const bad of [
+        'changeme-changeme-changeme',
+        Buffer.alloc(16).toString('base64'),
+        `${KEY}!`,
+      ]) {
+        try {
+          sut({ ...production, KEY_ENCRYPTION_KEY: bad });
+          throw new Error(`accepted ${bad}`);
+        } catch (error) {
+          expect((error as Error).message).toMatch(/KEY_ENCRYPTION_KEY must be 32 bytes/);
+          expect((error as Error).message).not.toContain(bad);
+        }
+      }
+      expect(sut({ ...production, KEY_ENCRYPTION_KEY: KEY }).keys.keyEncryptionKey).toEqual(
+        Buffer.alloc(32, 7),
+      );
+      expect(
+        sut({ KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64url') }).keys
+          .keyEncryptionKey,
+      ).toEqual(Buffer.alloc(32, 7));
+      expect(sut().keys.keyEncryptionKey).toBeUndefined();
     });
 
     it('refuses both key variables at once, and an unreadable key file', () => {

@@ -9,6 +9,7 @@ import { accountSection } from './sections/account.section';
 import { appSection } from './sections/app.section';
 import { databaseSection } from './sections/database.section';
 import { httpSection } from './sections/http.section';
+import { keysSection } from './sections/keys.section';
 import { lockoutSection } from './sections/lockout.section';
 import { loggingSection } from './sections/logging.section';
 import { mailSection } from './sections/mail.section';
@@ -26,6 +27,7 @@ const SECTIONS = {
   database: databaseSection,
   redis: redisSection,
   tokens: tokensSection,
+  keys: keysSection,
   sessions: sessionsSection,
   throttle: throttleSection,
   passwords: passwordsSection,
@@ -45,7 +47,13 @@ export type { DatabaseConfig } from './sections/database.section';
 export type EnvOverrides = Record<string, string | undefined>;
 
 /** Variables whose values may hold credentials: never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_PRIVATE_KEY',
+  'SMTP_URL',
+  'KEY_ENCRYPTION_KEY',
+]);
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => {

@@ -44,6 +44,29 @@ export interface DomainEventMap {
   'email.changed': Base & { userId: string; previousEmail: string; email: string };
   /** The deleted account's address, for the notice mail; the audit trail keeps the id only. */
   'account.deleted': Base & { userId: string; email: string };
+  'api_key.created': Base & { userId: string; apiKeyId: string; name: string; scopes: string[] };
+  'api_key.revoked': Base & { userId: string; apiKeyId: string };
+  /** An administrator made the account (`invited`: without a password, a link to set one was mailed). */
+  'admin.user_created': Base & {
+    userId: string;
+    actorId: string;
+    roles: string[];
+    invited: boolean;
+  };
+  /** What an administrator changed, by field (no secret among them). */
+  'admin.user_updated': Base & {
+    userId: string;
+    actorId: string;
+    changes: {
+      name?: string | null;
+      roles?: string[];
+      disabled?: boolean;
+      emailVerified?: boolean;
+    };
+  };
+  'admin.user_deleted': Base & { userId: string; actorId: string };
+  'admin.sessions_revoked': Base & { userId: string; actorId: string; count: number };
+  'admin.password_reset_sent': Base & { userId: string; actorId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

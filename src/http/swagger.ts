@@ -6,7 +6,11 @@ import type {
   OperationObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { BEARER_SCHEME } from '../access/authenticated.decorator';
+import {
+  API_KEY_BASIC_SCHEME,
+  API_KEY_SCHEME,
+  BEARER_SCHEME,
+} from '../access/authenticated.decorator';
 import { ErrorResponseDto } from '../common/errors/error-response.dto';
 import { asPage } from './security-headers';
 
@@ -59,7 +63,29 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       .addTag('users', 'The authenticated user')
       .addTag('keys', 'Public keys (JWKS) that verify access tokens')
       .addTag('health', 'Liveness and readiness probes')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
+      .addTag('api-keys', "The caller's API keys, for machine clients")
+      .addTag('admin', 'User, session and audit administration (role admin)')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token' },
+        BEARER_SCHEME,
+      )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'pck_<id>_<secret>',
+          description: 'An API key; accepted only where the route lists the scopes it needs',
+        },
+        API_KEY_SCHEME,
+      )
+      .addBasicAuth(
+        {
+          type: 'http',
+          scheme: 'basic',
+          description: 'An API key as HTTP Basic: the key id as user name, its secret as password',
+        },
+        API_KEY_BASIC_SCHEME,
+      )
       // Deny by default, as the global AccessGuard does; public routes say `security: []`.
       .addSecurityRequirements(BEARER_SCHEME)
       // Answers any route can give: a malformed request, the global rate limit, and a storage fault or a
@@ -68,6 +94,11 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         status: 400,
         type: ErrorResponseDto,
         description: 'bad_request: the URL or the request is malformed',
+      })
+      .addGlobalResponse({
+        status: 413,
+        type: ErrorResponseDto,
+        description: 'payload_too_large: a body over BODY_LIMIT, on any route',
       })
       .addGlobalResponse({
         status: 429,

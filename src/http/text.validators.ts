@@ -1,4 +1,4 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /** A UTF-16 surrogate without its pair: not a character, and refused by most downstream systems. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -50,3 +50,6 @@ export const IsDisplayText = (options?: ValidationOptions) =>
 /** class-transformer step for display text: trimmed, NFC (one form per character). Non-strings pass through. */
 export const displayText = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && !hasLoneSurrogate(value) ? value.trim().normalize('NFC') : value;
+
+/** An optional field that, when present, must not be null (IsOptional lets null through unchecked). */
+export const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);

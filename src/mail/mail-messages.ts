@@ -2,6 +2,7 @@
 export type MailKind =
   | 'verify_email'
   | 'reset_password'
+  | 'invitation'
   | 'change_email_confirm'
   | 'change_email_notice'
   | 'password_changed'
@@ -27,14 +28,16 @@ export interface MailParameters {
   ttlSeconds?: number;
 }
 
-/** 90 → "2 minutes", 86400 → "24 hours": the lifetime of a link, in words, rounded up. */
+/** 90 → "2 minutes", 86400 → "24 hours", 604800 → "7 days": the lifetime of a link, in words, rounded up. */
 export function describeDuration(seconds: number): string {
   const [value, unit] =
-    seconds >= 7200
-      ? [Math.ceil(seconds / 3600), 'hour']
-      : seconds >= 120
-        ? [Math.ceil(seconds / 60), 'minute']
-        : [seconds, 'second'];
+    seconds > 172_800
+      ? [Math.ceil(seconds / 86_400), 'day']
+      : seconds >= 7200
+        ? [Math.ceil(seconds / 3600), 'hour']
+        : seconds >= 120
+          ? [Math.ceil(seconds / 60), 'minute']
+          : [seconds, 'second'];
   return `${value} ${unit}${value === 1 ? '' : 's'}`;
 }
 
@@ -81,6 +84,12 @@ export function composeMail(kind: MailKind, p: MailParameters): MailContent {
         `Someone (we hope you) asked to reset the password of your ${app} account.`,
         { link: p.link!, label: 'Choose a new password' },
         `The link works once, for ${describeDuration(p.ttlSeconds!)}; only the newest link works. ${IGNORE}`,
+      ]);
+    case 'invitation':
+      return message(`You are invited to ${app}`, [
+        `An administrator of ${app} made an account for this address. Choose its password to start:`,
+        { link: p.link!, label: 'Choose my password' },
+        `The link works once, for ${describeDuration(p.ttlSeconds!)}. ${IGNORE}`,
       ]);
     case 'change_email_confirm':
       return message(`Confirm your new email address for ${app}`, [

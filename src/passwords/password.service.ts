@@ -15,6 +15,12 @@ export interface PasswordCheck {
 /** Hashes that may wait per hashing process: about a second and a half of work at the OWASP parameters. */
 const WAITING_PER_PROCESS = 50;
 
+/**
+ * The password hash of an account that has no password yet (an administrator's invitation): no password matches
+ * it, and checking one against it costs what a real check costs.
+ */
+export const NO_PASSWORD = '!';
+
 /** Passwords are compared after NFKC normalisation, never truncated. */
 export const normalizePassword = (password: string): string => password.normalize('NFKC');
 
@@ -59,6 +65,10 @@ export class PasswordService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async verify(hash: string, password: string): Promise<PasswordCheck> {
+    if (hash === NO_PASSWORD) {
+      await this.verifyAgainstDummy(password);
+      return { ok: false, needsRehash: false };
+    }
     const ok = (await this.run({
       op: 'verify',
       hash,

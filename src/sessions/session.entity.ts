@@ -53,4 +53,6 @@ export type RevocationReason =
   | 'user_disabled'
   | 'password_changed'
   | 'password_reset'
-  | 'session_deleted';
+  | 'session_deleted'
+  | 'roles_changed'
+  | 'admin_revoked';

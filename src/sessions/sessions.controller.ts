@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
+import type { UserPrincipal } from '../access/principal';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { requestContext } from '../http/request-context';
 import { SessionDto } from './dto/session.dto';
@@ -22,7 +22,7 @@ export class SessionsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "The caller's live sessions, most recently used first" })
   @ApiOkResponse({ type: [SessionDto] })
-  async list(@CurrentPrincipal() principal: Principal): Promise<SessionDto[]> {
+  async list(@CurrentPrincipal() principal: UserPrincipal): Promise<SessionDto[]> {
     const sessions = await this.sessions.listActive(principal.userId);
     return sessions.map((session) => SessionDto.from(session, principal.sessionId));
   }
@@ -33,7 +33,7 @@ export class SessionsController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors({ 404: 'not_found: no live session of the caller has this id' })
   async revoke(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Param('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {

@@ -4,6 +4,7 @@ import { invalidToken, sessionEnded } from '../access/access.errors';
 import { extractBearerToken, hasBearerScheme } from '../access/bearer-token';
 import type { CredentialResolver } from '../access/credential-resolver';
 import type { Principal } from '../access/principal';
+import { scopesAllowedFor } from '../access/scopes';
 import { SessionsService } from '../sessions/sessions.service';
 import { AccessTokenService } from './access-token.service';
 import { VerifiedTokenCache } from './verified-token.cache';
@@ -42,7 +43,7 @@ export class AccessTokenResolver implements CredentialResolver {
       userId: claims.sub,
       sessionId: claims.sid,
       roles: claims.roles,
-      scopes: [],
+      scopes: scopesAllowedFor(claims.roles),
     };
   }
 }

@@ -1,8 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
 
-export const DEFAULT_ROLES = ['user'];
-
 @Entity({ name: 'users' })
 export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -39,6 +37,10 @@ export class User {
   /** Locks since the last successful sign-in: each one lasts twice the one before, up to the maximum. */
   @Column({ type: 'integer', default: 0 })
   lockouts!: number;
+
+  /** The last time a session was opened for the account (epoch ms); null before the first sign-in. */
+  @Column({ name: 'last_login_at', type: 'bigint', nullable: true, transformer: epochMs })
+  lastLoginAt!: number | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;

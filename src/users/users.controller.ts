@@ -9,12 +9,12 @@ import { UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
-@Authenticated()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
+  @Authenticated({ scopes: ['users:read'] })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'The authenticated user' })
   @ApiOkResponse({ type: UserDto })
@@ -23,6 +23,7 @@ export class UsersController {
   }
 
   @Patch('me')
+  @Authenticated({ scopes: ['users:write'] })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Change the caller's profile (name)" })
   @ApiJsonBody(UpdateProfileDto)

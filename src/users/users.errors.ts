@@ -6,3 +6,10 @@ export const emailTaken = () =>
 
 /** A valid token whose user has been deleted since. */
 export const userGone = () => invalidToken('the user no longer exists');
+
+/** A change that would leave no enabled administrator (demote, disable or delete the last one). */
+export const lastAdmin = () =>
+  new AppException(
+    'last_admin',
+    'this is the last enabled administrator: make another account an administrator first',
+  );

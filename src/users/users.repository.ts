@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { Brackets, Repository, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/raw-query';
 import { isUniqueViolation } from '../database/unique-violation';
 import { User } from './user.entity';
@@ -17,12 +17,13 @@ interface UserRow {
   failed_logins: number | string;
   locked_until: string | number | null;
   lockouts: number | string;
+  last_login_at: string | number | null;
   created_at: string | number;
   updated_at: string | number;
 }
 
 const SELECT_USER =
-  'SELECT id, email, name, password_hash, roles, email_verified, disabled, failed_logins, locked_until, lockouts, created_at, updated_at FROM users';
+  'SELECT id, email, name, password_hash, roles, email_verified, disabled, failed_logins, locked_until, lockouts, last_login_at, created_at, updated_at FROM users';
 
 /** The User of a row, as the entity's columns and transformers would make it. */
 const toUser = (row: UserRow): User => ({
@@ -36,9 +37,26 @@ const toUser = (row: UserRow): User => ({
   failedLogins: Number(row.failed_logins),
   lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
   lockouts: Number(row.lockouts),
+  lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
   createdAt: Number(row.created_at),
   updatedAt: Number(row.updated_at),
 });
+
+/** What an administrator may change on an account. */
+export type AdminChanges = Partial<Pick<User, 'name' | 'roles' | 'disabled' | 'emailVerified'>>;
+
+/** A filter and a position in the list of users, newest first. */
+export interface UserSearch {
+  /** Case-insensitive prefix of the email or the name. */
+  q?: string;
+  role?: string;
+  disabled?: boolean;
+  limit: number;
+  after?: { createdAt: number; id: string };
+}
+
+/** `%`, `_` and the escape character itself, escaped for LIKE … ESCAPE '\'. */
+const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Every query on users. Writes that belong to a transaction take its EntityManager. */
 @Injectable()
@@ -61,11 +79,82 @@ export class UsersRepository {
   }
 
   /** Read on every login and refresh: one hand-written statement (see queryRows). */
-  async findById(id: string): Promise<User | null> {
-    const [row] = await queryRows<UserRow>(this.users.manager, `${SELECT_USER} WHERE id = :id`, {
-      id,
-    });
+  async findById(id: string, manager?: EntityManager): Promise<User | null> {
+    const [row] = await queryRows<UserRow>(
+      manager ?? this.users.manager,
+      `${SELECT_USER} WHERE id = :id`,
+      { id },
+    );
     return row ? toUser(row) : null;
+  }
+
+  /** A page of users, newest first, after `after`: an index range scan on (created_at, id), then the filters. */
+  search({ q, role, disabled, limit, after }: UserSearch): Promise<User[]> {
+    const query = this.users
+      .createQueryBuilder('user')
+      .orderBy('user.created_at', 'DESC')
+      .addOrderBy('user.id', 'DESC')
+      .take(limit);
+    if (after) {
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where('user.created_at < :createdAt', after)
+            .orWhere('(user.created_at = :createdAt AND user.id < :id)', after),
+        ),
+      );
+    }
+    if (q) {
+      const pattern = likePrefix(q.toLowerCase());
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where("user.email LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("LOWER(user.name) LIKE :pattern ESCAPE '\\'", { pattern }),
+        ),
+      );
+    }
+    if (role) query.andWhere("(',' || user.roles || ',') LIKE :role", { role: `%,${role},%` });
+    if (disabled !== undefined) query.andWhere('user.disabled = :disabled', { disabled });
+    return query.getMany();
+  }
+
+  /**
+   * Takes the lock that changes to administrators hold for the rest of the transaction: on PostgreSQL a
+   * transaction-scoped advisory lock (concurrent transactions would each count the other's admin as still there).
+   * SQLite has one writer at a time: a first statement that writes takes the write lock before anything is read
+   * (a transaction that reads first could not write later, once another connection has written meanwhile).
+   */
+  async lockAdministrators(id: string, manager: EntityManager): Promise<void> {
+    if (manager.connection.options.type === 'postgres') {
+      await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('users:admins', 0))");
+    } else {
+      await queryRows(manager, 'UPDATE users SET updated_at = updated_at WHERE id = :id', { id });
+    }
+  }
+
+  /** Enabled accounts holding the admin role, other than `exceptId`. */
+  countOtherActiveAdmins(exceptId: string, manager: EntityManager): Promise<number> {
+    return manager
+      .getRepository(User)
+      .createQueryBuilder('user')
+      .where('user.id <> :exceptId', { exceptId })
+      .andWhere('user.disabled = :disabled', { disabled: false })
+      .andWhere("(',' || user.roles || ',') LIKE :role", { role: '%,admin,%' })
+      .getCount();
+  }
+
+  async applyAdminChanges(
+    id: string,
+    changes: AdminChanges,
+    now: number,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.getRepository(User).update({ id }, { ...changes, updatedAt: now });
+  }
+
+  async touchLastLogin(id: string, now: number): Promise<void> {
+    await this.users.update({ id }, { lastLoginAt: now });
   }
 
   /** Read on every login: one hand-written statement (see queryRows). */
@@ -124,8 +213,8 @@ export class UsersRepository {
    * Deletes the account; its sessions, refresh tokens and one-time tokens go with it (foreign keys with ON
    * DELETE CASCADE), in the same statement.
    */
-  async delete(id: string): Promise<boolean> {
-    const result = await this.users.delete({ id });
+  async delete(id: string, manager?: EntityManager): Promise<boolean> {
+    const result = await this.on(manager).delete({ id });
     return (result.affected ?? 0) > 0;
   }
 

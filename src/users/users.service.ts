@@ -1,18 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ADMIN_ROLE, DEFAULT_ROLES } from '../access/roles';
 import { Clock } from '../common/clock';
+import { TransactionRunner } from '../database/transaction-runner';
 import { ReadThroughCache } from '../common/read-through.cache';
 import { normalizeEmail } from './normalize-email';
-import { DEFAULT_ROLES, User } from './user.entity';
-import { emailTaken, userGone } from './users.errors';
-import { UsersRepository } from './users.repository';
+import { User } from './user.entity';
+import { emailTaken, lastAdmin, userGone } from './users.errors';
+import { UsersRepository, type AdminChanges, type UserSearch } from './users.repository';
 
 export interface NewUser {
   email: string;
   passwordHash: string;
   name?: string | null;
+  roles?: readonly string[];
 }
+
+export type { AdminChanges, UserSearch };
+
+/** An enabled account with the admin role: the ones that must never all go. */
+const isActiveAdmin = (user: Pick<User, 'roles' | 'disabled'>) =>
+  !user.disabled && user.roles.includes(ADMIN_ROLE);
 
 /** How long GET /users/me may answer from memory; changes made through this instance show at once. */
 export const PROFILE_CACHE_TTL_MS = 1000;
@@ -27,22 +36,27 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** Stores a new account (in the caller's transaction, when given); 409 email_taken if the address is held. */
-  async create({ email, passwordHash, name }: NewUser, manager?: EntityManager): Promise<User> {
+  async create(
+    { email, passwordHash, name, roles = DEFAULT_ROLES }: NewUser,
+    manager?: EntityManager,
+  ): Promise<User> {
     const now = this.clock.now();
     const user: User = {
       id: randomUUID(),
       email: normalizeEmail(email),
       name: name ?? null,
       passwordHash,
-      roles: [...DEFAULT_ROLES],
+      roles: [...roles],
       emailVerified: false,
       disabled: false,
       failedLogins: 0,
       lockedUntil: null,
       lockouts: 0,
+      lastLoginAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -104,11 +118,56 @@ export class UsersService {
     return changed;
   }
 
-  /** Deletes the account, and with it its sessions, refresh tokens and one-time tokens. */
+  /**
+   * Deletes the account, and with it its sessions, refresh tokens, API keys and one-time tokens; 409 `last_admin`
+   * for the last enabled administrator. False when it was gone already.
+   */
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.users.delete(id);
+    const outcome = await this.changeGuarded(id, 'delete');
+    return outcome !== null;
+  }
+
+  /**
+   * Applies an administrator's changes; 409 `last_admin` when they would leave no enabled administrator. Answers
+   * the account before and after, or null when there is no such account.
+   */
+  administer(id: string, changes: AdminChanges): Promise<{ before: User; after: User } | null> {
+    return this.changeGuarded(id, changes);
+  }
+
+  /**
+   * One transaction, holding the administrators' lock: read the account, refuse a change that would take away the
+   * last enabled administrator, apply it. Parallel demotions of the last two admins leave one.
+   */
+  private async changeGuarded(
+    id: string,
+    change: AdminChanges | 'delete',
+  ): Promise<{ before: User; after: User } | null> {
+    const now = this.clock.now();
+    const outcome = await this.transactions.run(async (manager) => {
+      await this.users.lockAdministrators(id, manager);
+      const before = await this.users.findById(id, manager);
+      if (!before) return null;
+      const after: User = change === 'delete' ? before : { ...before, ...change, updatedAt: now };
+      const removesAdmin = isActiveAdmin(before) && (change === 'delete' || !isActiveAdmin(after));
+      if (removesAdmin && (await this.users.countOtherActiveAdmins(id, manager)) === 0) {
+        return 'last_admin' as const;
+      }
+      if (change === 'delete') await this.users.delete(id, manager);
+      else await this.users.applyAdminChanges(id, change, now, manager);
+      return { before, after };
+    });
     this.profiles.invalidate(id);
-    return deleted;
+    if (outcome === 'last_admin') throw lastAdmin();
+    return outcome;
+  }
+
+  search(filter: UserSearch): Promise<User[]> {
+    return this.users.search(filter);
+  }
+
+  touchLastLogin(id: string): Promise<void> {
+    return this.users.touchLastLogin(id, this.clock.now());
   }
 
   countFailedLogin(id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.setup';
@@ -53,8 +53,9 @@ describe('Start-up refusals', () => {
         DATABASE_URL: 'sqlite::memory:',
         JWT_PRIVATE_KEY: undefined,
         JWT_PRIVATE_KEY_FILE: undefined,
-        // Production also requires a mail server; these tests are about the key.
+        // Production also requires a mail server and a key-encryption key; these tests are about the signing key.
         SMTP_URL: 'smtp://127.0.0.1:25',
+        KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         ...env,
       },
     });

@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { AdminUsersService } from '../../src/admin/admin-users.service';
 import { SigningKeysService } from '../../src/keys/signing-keys.service';
 import { createTestApp, type TestApp } from '../support/app';
-import { login, PASSWORD, register, uniqueEmail } from '../support/http';
+import { expectCode, login, PASSWORD, register, uniqueEmail } from '../support/http';
 
 describe('Auth (e2e)', () => {
   let t: TestApp;
@@ -244,7 +244,7 @@ describe('Auth (e2e)', () => {
       });
     });
 
-    it('answers the same 401 body for a wrong password, an unknown email and a disabled account', async () => {
+    it('answers the same 401 body for a wrong password, an unknown email and a disabled account with a wrong password', async () => {
       const user = await register(t.http);
       const wrong = await t.http
         .post('/auth/login')
@@ -256,7 +256,7 @@ describe('Auth (e2e)', () => {
       await t.app.get(AdminUsersService).disable(disabled.id);
       const refused = await t.http
         .post('/auth/login')
-        .send({ email: disabled.email, password: PASSWORD });
+        .send({ email: disabled.email, password: 'not the password' });
       for (const response of [wrong, unknown, refused]) {
         expect(response.status).toBe(401);
         expect(response.body).toEqual({
@@ -266,6 +266,16 @@ describe('Auth (e2e)', () => {
           code: 'invalid_credentials',
         });
       }
+    });
+
+    it('tells a disabled account so (403 account_disabled) only after its correct password', async () => {
+      const disabled = await register(t.http);
+      await t.app.get(AdminUsersService).disable(disabled.id);
+      const response = await t.http
+        .post('/auth/login')
+        .send({ email: disabled.email, password: PASSWORD });
+      expectCode(response, 403, 'account_disabled');
+      expect(response.body).not.toHaveProperty('accessToken');
     });
 
     it('accepts the email in any case and with spaces', async () => {

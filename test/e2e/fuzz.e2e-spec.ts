@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { given, type Actor } from '../support/actors';
+import { UsersService } from '../../src/users/users.service';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer } from '../support/http';
 
@@ -34,6 +35,28 @@ const OPERATIONS: Array<{
   { method: 'delete', path: '/users/me', fields: ['password'], bearer: true },
   { method: 'post', path: '/users/me/email', fields: ['newEmail', 'password'], bearer: true },
   { method: 'get', path: '/users/me/events', fields: [], bearer: true },
+  { method: 'get', path: '/api-keys', fields: [], bearer: true },
+  { method: 'post', path: '/api-keys', fields: ['name', 'scopes', 'expiresAt'], bearer: true },
+  { method: 'delete', path: '/api-keys/{id}', fields: [], bearer: true },
+  { method: 'get', path: '/admin/users', fields: [], bearer: true },
+  {
+    method: 'post',
+    path: '/admin/users',
+    fields: ['email', 'name', 'password', 'roles'],
+    bearer: true,
+  },
+  { method: 'get', path: '/admin/users/{id}', fields: [], bearer: true },
+  {
+    method: 'patch',
+    path: '/admin/users/{id}',
+    fields: ['name', 'roles', 'disabled', 'emailVerified'],
+    bearer: true,
+  },
+  { method: 'delete', path: '/admin/users/{id}', fields: [], bearer: true },
+  { method: 'get', path: '/admin/users/{id}/sessions', fields: [], bearer: true },
+  { method: 'delete', path: '/admin/users/{id}/sessions', fields: [], bearer: true },
+  { method: 'post', path: '/admin/users/{id}/password-reset', fields: [], bearer: true },
+  { method: 'get', path: '/admin/events', fields: [], bearer: true },
   { method: 'get', path: '/verify-email', fields: [], bearer: false },
   { method: 'get', path: '/reset-password', fields: [], bearer: false },
   { method: 'get', path: '/.well-known/jwks.json', fields: [], bearer: false },
@@ -42,7 +65,14 @@ const OPERATIONS: Array<{
   { method: 'get', path: '/health/ready', fields: [], bearer: false },
 ];
 
-const TABLES = ['users', 'sessions', 'refresh_tokens', 'one_time_tokens', 'mail_outbox'];
+const TABLES = [
+  'users',
+  'sessions',
+  'refresh_tokens',
+  'one_time_tokens',
+  'mail_outbox',
+  'api_keys',
+];
 
 /** Strings that tend to break things: huge, NUL, lone surrogates, format characters, injection-looking. */
 const nastyString = fc.oneof(
@@ -107,6 +137,9 @@ describe('Any body, any query (property-based, e2e)', () => {
     t = await createTestApp();
     // A password no generated value can hit: a random body must never delete or change the account.
     user = await given(t).user({ password: `fuzz ${randomBytes(24).toString('base64url')}` });
+    // The only administrator, so that the /admin routes get past the role check to the input, and that no random
+    // body can demote, disable or delete it (409 last_admin).
+    await t.app.get(UsersService).administer(user.id, { roles: ['user', 'admin'] });
   });
   afterAll(async () => {
     await t.close();
@@ -153,7 +186,9 @@ describe('Any body, any query (property-based, e2e)', () => {
         // A session of its own for each run: logout may end the one before.
         const tokens = operation.bearer ? await given(t).session(user) : undefined;
         const before = await counts();
-        let request = t.http[operation.method](`${operation.path}${query ? `?${query}` : ''}`);
+        // `{id}` is the fuzzing account's own id: the routes act on a real account, never on a literal.
+        const path = operation.path.replace('{id}', user.id);
+        let request = t.http[operation.method](`${path}${query ? `?${query}` : ''}`);
         if (tokens) request = request.set(bearer(tokens.accessToken));
         const response =
           operation.method === 'get'

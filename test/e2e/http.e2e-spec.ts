@@ -13,6 +13,8 @@ const ROUTES: Array<{
   path: string;
   public: boolean;
   body?: boolean;
+  /** The scopes an API key needs there; none: user sessions only. */
+  scopes?: string[];
 }> = [
   { method: 'post', path: '/auth/register', public: true, body: true },
   { method: 'post', path: '/auth/login', public: true, body: true },
@@ -26,11 +28,39 @@ const ROUTES: Array<{
   { method: 'post', path: '/auth/password/forgot', public: true, body: true },
   { method: 'post', path: '/auth/password/reset', public: true, body: true },
   { method: 'post', path: '/auth/password/change', public: false, body: true },
-  { method: 'get', path: '/users/me', public: false },
-  { method: 'patch', path: '/users/me', public: false, body: true },
+  { method: 'get', path: '/users/me', public: false, scopes: ['users:read'] },
+  { method: 'patch', path: '/users/me', public: false, body: true, scopes: ['users:write'] },
   { method: 'delete', path: '/users/me', public: false, body: true },
   { method: 'post', path: '/users/me/email', public: false, body: true },
-  { method: 'get', path: '/users/me/events', public: false },
+  { method: 'get', path: '/users/me/events', public: false, scopes: ['users:read'] },
+  { method: 'get', path: '/api-keys', public: false },
+  { method: 'post', path: '/api-keys', public: false, body: true },
+  { method: 'delete', path: '/api-keys/{id}', public: false },
+  { method: 'get', path: '/admin/users', public: false, scopes: ['admin:read'] },
+  { method: 'post', path: '/admin/users', public: false, body: true, scopes: ['admin:write'] },
+  { method: 'get', path: '/admin/users/{id}', public: false, scopes: ['admin:read'] },
+  {
+    method: 'patch',
+    path: '/admin/users/{id}',
+    public: false,
+    body: true,
+    scopes: ['admin:write'],
+  },
+  { method: 'delete', path: '/admin/users/{id}', public: false, scopes: ['admin:write'] },
+  { method: 'get', path: '/admin/users/{id}/sessions', public: false, scopes: ['admin:read'] },
+  {
+    method: 'delete',
+    path: '/admin/users/{id}/sessions',
+    public: false,
+    scopes: ['admin:write'],
+  },
+  {
+    method: 'post',
+    path: '/admin/users/{id}/password-reset',
+    public: false,
+    scopes: ['admin:write'],
+  },
+  { method: 'get', path: '/admin/events', public: false, scopes: ['admin:read'] },
   { method: 'get', path: '/verify-email', public: true },
   { method: 'get', path: '/reset-password', public: true },
   { method: 'get', path: '/.well-known/jwks.json', public: true },
@@ -349,14 +379,18 @@ describe('HTTP platform (e2e)', () => {
     });
 
     it.each(PROTECTED)(
-      'documents $method $path with the bearer scheme and its 401',
+      'documents $method $path with the bearer scheme (and the API-key schemes with their scopes) and its 401 and 403',
       async (route) => {
         const operation = (await documentOf()).paths[route.path][route.method];
         expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(
           true,
         );
-        expect(operation.security).toEqual([{ bearer: [] }]);
-        expect(Object.keys(operation.responses)).toContain('401');
+        expect(operation.security).toEqual(
+          route.scopes
+            ? [{ bearer: [] }, { apiKey: route.scopes }, { apiKeyBasic: route.scopes }]
+            : [{ bearer: [] }],
+        );
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
       },
     );
 

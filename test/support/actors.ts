@@ -33,14 +33,22 @@ export function given(t: TestApp) {
     const created = await auth().register(fields, CONTEXT);
     return { id: created.id, email: created.email, password: fields.password };
   };
+  const signedInUser = async (
+    overrides: Partial<{ email: string; password: string; name: string }> = {},
+  ): Promise<SignedInActor> => {
+    const actor = await user(overrides);
+    return { ...actor, tokens: await session(actor) };
+  };
   return {
     user,
     session,
-    /** A registered user with a fresh session. */
-    async signedInUser(
+    signedInUser,
+    /** A user given the admin role (through the same service the admin API uses), with a fresh session. */
+    async admin(
       overrides: Partial<{ email: string; password: string; name: string }> = {},
     ): Promise<SignedInActor> {
       const actor = await user(overrides);
+      await t.app.get(UsersService).administer(actor.id, { roles: ['user', 'admin'] });
       return { ...actor, tokens: await session(actor) };
     },
   };

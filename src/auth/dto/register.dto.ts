@@ -1,20 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
-import { displayText, IsDisplayText, IsVisibleText } from '../../http/text.validators';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { EmailProperty } from '../../http/email-property';
+import { displayText, IsDisplayText } from '../../http/text.validators';
 import { normalizedEmail } from '../../users/normalize-email';
 
 export class RegisterDto {
-  @ApiProperty({
-    example: 'ada@example.com',
-    format: 'email',
-    maxLength: 254,
-    description: 'Trimmed, NFKC-normalised and lower-cased before it is stored',
-  })
-  @Transform(normalizedEmail)
-  @MaxLength(254)
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @IsVisibleText()
+  @EmailProperty(normalizedEmail)
   email!: string;
 
   @ApiProperty({

@@ -13,6 +13,7 @@ const ERROR_STATUS = {
   email_token_expired: 400,
   reset_token_invalid: 400,
   reset_token_expired: 400,
+  invalid_scope: 400,
   // 401
   invalid_credentials: 401,
   missing_token: 401,
@@ -26,11 +27,14 @@ const ERROR_STATUS = {
   // 403
   forbidden: 403,
   email_not_verified: 403,
+  account_disabled: 403,
+  insufficient_scope: 403,
   // 404, 405, 408, 409
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
   email_taken: 409,
+  last_admin: 409,
   // 413, 415, 417, 429, 431
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -7,6 +7,7 @@ export class AccountVariables {
   @Min(1) @IsInt() @toInt() EMAIL_VERIFICATION_TTL = 86400;
   @Min(1) @IsInt() @toInt() PASSWORD_RESET_TTL = 1800;
   @Min(1) @IsInt() @toInt() AUDIT_RETENTION_DAYS = 90;
+  @Min(1) @IsInt() @toInt() MFA_TOKEN_TTL = 300;
 }
 
 export const accountSection = defineSection({
@@ -16,5 +17,6 @@ export const accountSection = defineSection({
     emailVerificationTtl: env.EMAIL_VERIFICATION_TTL,
     passwordResetTtl: env.PASSWORD_RESET_TTL,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    mfaTokenTtl: env.MFA_TOKEN_TTL,
   }),
 });

@@ -3,6 +3,7 @@ import { CreateSessions1763798500000 } from './1763798500000-create-sessions';
 import { CreateHealthChecks1764460800000 } from './1764460800000-create-health-checks';
 import { NormalizeEmails1764547200000 } from './1764547200000-normalize-emails';
 import { AccountLifecycle1764633600000 } from './1764633600000-account-lifecycle';
+import { AccessControl1764720000000 } from './1764720000000-access-control';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateHealthChecks1764460800000,
   NormalizeEmails1764547200000,
   AccountLifecycle1764633600000,
+  AccessControl1764720000000,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { MfaModule } from '../mfa/mfa.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -10,15 +11,22 @@ import { AccountController } from './account.controller';
 import { CredentialsService } from './credentials.service';
 import { EmailVerificationService } from './email-verification.service';
 import { PasswordResetService } from './password-reset.service';
+import { TwoFactorController } from './two-factor.controller';
+import { TwoFactorService } from './two-factor.service';
 
 /**
  * The account lifecycle: email verification, password forgot/reset/change, email change, account deletion, and
  * the pages mailed links open.
  */
 @Module({
-  imports: [UsersModule, PasswordsModule, SessionsModule, TokensModule, AuthModule],
-  controllers: [AccountController, AccountMeController, AccountPagesController],
-  providers: [EmailVerificationService, PasswordResetService, CredentialsService],
+  imports: [UsersModule, PasswordsModule, SessionsModule, TokensModule, AuthModule, MfaModule],
+  controllers: [
+    AccountController,
+    AccountMeController,
+    AccountPagesController,
+    TwoFactorController,
+  ],
+  providers: [EmailVerificationService, PasswordResetService, CredentialsService, TwoFactorService],
   exports: [PasswordResetService],
 })
 export class AccountModule {}

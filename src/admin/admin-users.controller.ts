@@ -141,6 +141,22 @@ export class AdminUsersController {
     await this.admin.revokeSessions(id, actor(principal, request));
   }
 
+  @Delete(':id/mfa')
+  @Authenticated(WRITE)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Turn two-factor off for the account (a lost authenticator); the user is mailed',
+  })
+  @ApiNoContentResponse({ description: 'Two-factor is off' })
+  @ApiErrors(NOT_FOUND)
+  async removeMfa(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    await this.admin.removeMfa(id, actor(principal, request));
+  }
+
   @Post(':id/password-reset')
   @Authenticated(WRITE)
   @HttpCode(HttpStatus.ACCEPTED)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PasswordResetService } from '../account/password-reset.service';
 import type { RequestContext } from '../events/domain-event-map';
 import { DomainEvents } from '../events/domain-events';
+import { MfaService } from '../mfa/mfa.service';
 import { NO_PASSWORD, PasswordService } from '../passwords/password.service';
 import type { Session } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
@@ -46,6 +47,7 @@ export class AdminUsersService {
     private readonly sessions: SessionsService,
     private readonly passwords: PasswordService,
     private readonly resets: PasswordResetService,
+    private readonly mfa: MfaService,
     private readonly events: DomainEvents,
   ) {}
 
@@ -61,14 +63,15 @@ export class AdminUsersService {
     });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
+    const withMfa = await this.mfa.enabledAmong(items.map((user) => user.id));
     return {
-      items: items.map((user) => AdminUserDto.from(user)),
+      items: items.map((user) => AdminUserDto.from(user, withMfa.has(user.id))),
       nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
     };
   }
 
   async get(id: string): Promise<AdminUserDto> {
-    return AdminUserDto.from(await this.find(id));
+    return this.shown(await this.find(id));
   }
 
   /**
@@ -131,7 +134,7 @@ export class AdminUsersService {
         context: actor.context,
       });
     }
-    return AdminUserDto.from(after);
+    return this.shown(after);
   }
 
   /** Disables the account and revokes its sessions (see update). */
@@ -174,6 +177,26 @@ export class AdminUsersService {
     return count;
   }
 
+  /**
+   * Turns two-factor off for an account that lost its authenticator and its recovery codes; the user is told by
+   * mail. Idempotent: 204 whether or not it was on.
+   */
+  async removeMfa(id: string, actor: Actor): Promise<void> {
+    const user = await this.find(id);
+    if (!(await this.mfa.remove(id))) return;
+    await this.events.emit('admin.mfa_removed', {
+      userId: id,
+      actorId: actor.id,
+      context: actor.context,
+    });
+    await this.events.emit('mfa.disabled', {
+      userId: id,
+      email: user.email,
+      actorId: actor.id,
+      context: actor.context,
+    });
+  }
+
   /** Mails the account a password-reset link (at most 3 of them an hour, as for the user's own requests). */
   async sendPasswordReset(id: string, actor: Actor): Promise<void> {
     const user = await this.find(id);
@@ -183,6 +206,10 @@ export class AdminUsersService {
       actorId: actor.id,
       context: actor.context,
     });
+  }
+
+  private async shown(user: User): Promise<AdminUserDto> {
+    return AdminUserDto.from(user, await this.mfa.isEnabled(user.id));
   }
 
   private async find(id: string): Promise<User> {

@@ -101,6 +101,29 @@ export class AuditListener {
     return this.store('account.deleted', event);
   }
 
+  @OnDomainEvent('mfa.enabled')
+  mfaEnabled({ email: _email, ...event }: DomainEventMap['mfa.enabled']) {
+    return this.store('mfa.enabled', event);
+  }
+
+  @OnDomainEvent('mfa.disabled')
+  mfaDisabled({ email: _email, ...event }: DomainEventMap['mfa.disabled']) {
+    return this.store('mfa.disabled', event);
+  }
+
+  @OnDomainEvent('mfa.recovery_code_used')
+  recoveryCodeUsed({ email: _email, ...event }: DomainEventMap['mfa.recovery_code_used']) {
+    return this.store('mfa.recovery_code_used', event);
+  }
+
+  @OnDomainEvent('mfa.recovery_codes_regenerated')
+  recoveryCodesRegenerated({
+    email: _email,
+    ...event
+  }: DomainEventMap['mfa.recovery_codes_regenerated']) {
+    return this.store('mfa.recovery_codes_regenerated', event);
+  }
+
   @OnDomainEvent('api_key.created')
   apiKeyCreated(event: DomainEventMap['api_key.created']) {
     return this.store('api_key.created', event);
@@ -134,6 +157,11 @@ export class AuditListener {
   @OnDomainEvent('admin.password_reset_sent')
   adminPasswordResetSent(event: DomainEventMap['admin.password_reset_sent']) {
     return this.store('admin.password_reset_sent', event);
+  }
+
+  @OnDomainEvent('admin.mfa_removed')
+  adminMfaRemoved(event: DomainEventMap['admin.mfa_removed']) {
+    return this.store('admin.mfa_removed', event);
   }
 
   private async store(type: DomainEventName, event: StoredEvent): Promise<void> {

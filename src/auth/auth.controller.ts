@@ -9,11 +9,13 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiExtraModels,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -27,6 +29,7 @@ import { UserDto } from '../users/dto/user.dto';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
+import { MfaChallengeDto, MfaVerifyDto } from './dto/mfa.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokensDto } from './dto/tokens.dto';
@@ -62,15 +65,46 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @ApiOperation({ summary: 'Log in with email and password; opens a session' })
+  @ApiOperation({
+    summary:
+      'Log in with email and password; opens a session, or with two-factor on answers a token for POST /auth/mfa/verify',
+  })
   @ApiJsonBody(LoginDto)
-  @ApiOkResponse({ type: TokensDto })
+  @ApiExtraModels(TokensDto, MfaChallengeDto)
+  @ApiOkResponse({
+    description: 'The tokens, or (two-factor on) the second step to complete',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(TokensDto) }, { $ref: getSchemaPath(MfaChallengeDto) }],
+    },
+  })
   @ApiErrors({
     401: 'invalid_credentials (the same answer for every cause, a locked account included)',
-    403: 'email_not_verified (REQUIRE_EMAIL_VERIFICATION=true), only after the correct password',
+    403: 'account_disabled, email_not_verified (REQUIRE_EMAIL_VERIFICATION=true): only after the correct password',
   })
-  login(@Req() request: FastifyRequest & { user: User }): Promise<TokensDto> {
-    return this.auth.issueSession(request.user, requestContext(request));
+  login(@Req() request: FastifyRequest & { user: User }): Promise<TokensDto | MfaChallengeDto> {
+    return this.auth.signIn(request.user, requestContext(request));
+  }
+
+  @Public()
+  @LoginRateLimit()
+  @Post('mfa/verify')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'Complete a two-factor sign-in with a TOTP code or a recovery code; opens a session',
+  })
+  @ApiJsonBody(MfaVerifyDto)
+  @ApiOkResponse({ type: TokensDto })
+  @ApiErrors({
+    401: 'invalid_mfa_code (counts toward lockout), mfa_token_invalid (used, expired or 5 tries: log in again)',
+    403: 'account_disabled',
+  })
+  verifySecondFactor(
+    @Body() body: MfaVerifyDto,
+    @Req() request: FastifyRequest,
+  ): Promise<TokensDto> {
+    return this.auth.verifySecondFactor(body, requestContext(request));
   }
 
   @Public()

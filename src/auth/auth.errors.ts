@@ -25,3 +25,16 @@ export const emailNotVerified = () =>
 /** A wrong current password on a route that changes credentials (it counts toward lockout). */
 export const invalidCurrentPassword = () =>
   new AppException('invalid_current_password', 'the current password is incorrect');
+
+/** The second sign-in step's token is unknown, used, expired or out of tries: sign in again. */
+export const mfaTokenInvalid = () =>
+  new AppException(
+    'mfa_token_invalid',
+    'the sign-in step is over (used, expired or too many tries): log in with your password again',
+  );
+
+/** A wrong or reused second-factor code at sign-in (it counts toward lockout). */
+export const invalidMfaCodeAtSignIn = () =>
+  new AppException('invalid_mfa_code', 'the code is not valid (each code works once)', {
+    status: 401,
+  });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { MfaModule } from '../mfa/mfa.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -15,7 +16,7 @@ import { LockoutService } from './lockout.service';
  * the current-password check other modules ask before changing credentials.
  */
 @Module({
-  imports: [UsersModule, SessionsModule, PasswordsModule, TokensModule, PassportModule],
+  imports: [UsersModule, SessionsModule, PasswordsModule, TokensModule, PassportModule, MfaModule],
   controllers: [AuthController],
   providers: [AuthService, LocalStrategy, LockoutService, CurrentPasswordService],
   exports: [AuthService, LockoutService, CurrentPasswordService],

@@ -5,6 +5,8 @@ import type { AccessTokenService } from '../tokens/access-token.service';
 import type { User } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
 import type { AppConfigService } from '../config';
+import type { MfaService } from '../mfa/mfa.service';
+import type { OneTimeTokensService } from '../tokens/one-time-tokens.service';
 import { AuthService } from './auth.service';
 import type { LockoutService } from './lockout.service';
 
@@ -31,6 +33,8 @@ function build(parts: {
     (parts.tokens ?? {}) as AccessTokenService,
     events() as unknown as DomainEvents,
     lockout(),
+    { isEnabled: jest.fn().mockResolvedValue(false) } as unknown as MfaService,
+    {} as OneTimeTokensService,
     config,
   );
 }

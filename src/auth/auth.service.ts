@@ -10,20 +10,32 @@ import { normalizeEmail } from '../users/normalize-email';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AppConfigService } from '../config';
+import { MfaService } from '../mfa/mfa.service';
+import { OneTimeTokensService } from '../tokens/one-time-tokens.service';
 import {
   accountDisabled,
   accountDisabledOnRefresh,
   emailNotVerified,
   invalidCredentials,
+  invalidMfaCodeAtSignIn,
+  mfaTokenInvalid,
 } from './auth.errors';
+import type { MfaChallengeDto, MfaVerifyDto } from './dto/mfa.dto';
 import { LockoutService } from './lockout.service';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokensDto } from './dto/tokens.dto';
 
-/** The sign-in flow: register, check credentials, open a session and issue its tokens, refresh, log out. */
+/** Tries a second-step token allows: then the user signs in with the password again. */
+export const MFA_TRIES = 5;
+
+/**
+ * The sign-in flow: register, check credentials, the second factor when it is on, open a session and issue its
+ * tokens (one place, whatever the factors), refresh, log out.
+ */
 @Injectable()
 export class AuthService {
   private readonly requireEmailVerification: boolean;
+  private readonly mfaTokenTtl: number;
 
   constructor(
     private readonly users: UsersService,
@@ -32,9 +44,13 @@ export class AuthService {
     private readonly tokens: AccessTokenService,
     private readonly events: DomainEvents,
     private readonly lockout: LockoutService,
+    private readonly mfa: MfaService,
+    private readonly oneTimeTokens: OneTimeTokensService,
     config: AppConfigService,
   ) {
-    this.requireEmailVerification = config.get('account', { infer: true }).requireEmailVerification;
+    const account = config.get('account', { infer: true });
+    this.requireEmailVerification = account.requireEmailVerification;
+    this.mfaTokenTtl = account.mfaTokenTtl;
   }
 
   async register(
@@ -83,16 +99,76 @@ export class AuthService {
       throw accountDisabled();
     }
     if (this.requireEmailVerification && !user.emailVerified) throw emailNotVerified();
-    await this.lockout.recordSuccess(user);
     if (check.needsRehash) {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
     }
     return user;
   }
 
-  /** Opens a session for an authenticated user and issues its first tokens (login, and later a second factor). */
-  async issueSession(user: User, context: RequestContext): Promise<TokensDto> {
-    const issued = await this.sessions.open(user.id, context);
+  /**
+   * After the correct password: the tokens, or, with two-factor on, a token for the second step. Failures are
+   * forgotten (lockout) only once every factor is through: a password alone never resets the count of wrong codes.
+   */
+  async signIn(user: User, context: RequestContext): Promise<TokensDto | MfaChallengeDto> {
+    if (await this.mfa.isEnabled(user.id)) {
+      const mfaToken = await this.oneTimeTokens.issue({
+        userId: user.id,
+        purpose: 'mfa',
+        ttlSeconds: this.mfaTokenTtl,
+        // Another device's sign-in in progress keeps its own token.
+        supersedes: [],
+      });
+      return { mfaRequired: true, mfaToken, methods: ['totp', 'recovery_code'] };
+    }
+    await this.lockout.recordSuccess(user);
+    return this.issueSession(user, context);
+  }
+
+  /**
+   * POST /auth/mfa/verify: the second step. The token allows MFA_TRIES tries within MFA_TOKEN_TTL and is used up
+   * by the first good code; a wrong code counts toward lockout like a wrong password; each code works once.
+   */
+  async verifySecondFactor(
+    { mfaToken, code, recoveryCode }: MfaVerifyDto,
+    context: RequestContext,
+  ): Promise<TokensDto> {
+    const check = await this.oneTimeTokens.check(mfaToken, ['mfa']);
+    if (check.status !== 'valid') throw mfaTokenInvalid();
+    if (!(await this.oneTimeTokens.attempt(check.token, MFA_TRIES))) throw mfaTokenInvalid();
+    const user = await this.users.findById(check.token.userId);
+    if (!user) throw mfaTokenInvalid();
+    if (user.disabled) throw accountDisabled();
+    if (this.lockout.isLocked(user)) throw invalidMfaCodeAtSignIn();
+    const factor = await this.mfa.verify(user.id, code ?? recoveryCode ?? '');
+    if (!factor) {
+      await this.lockout.recordFailure(user, context);
+      await this.events.emit('login.failed', {
+        userId: user.id,
+        reason: 'wrong_mfa_code',
+        context,
+      });
+      throw invalidMfaCodeAtSignIn();
+    }
+    if (!(await this.oneTimeTokens.use(check.token))) throw mfaTokenInvalid();
+    await this.lockout.recordSuccess(user);
+    if (factor === 'rcv') {
+      await this.events.emit('mfa.recovery_code_used', {
+        userId: user.id,
+        email: user.email,
+        remaining: await this.mfa.unusedRecoveryCodes(user.id),
+        context,
+      });
+    }
+    return this.issueSession(user, context, ['pwd', factor]);
+  }
+
+  /** Opens a session for an authenticated user and issues its first tokens: every sign-in ends here. */
+  async issueSession(
+    user: User,
+    context: RequestContext,
+    amr: readonly string[] = ['pwd'],
+  ): Promise<TokensDto> {
+    const issued = await this.sessions.open(user.id, context, amr);
     // Disabling sets the flag, then revokes the user's sessions. Reading the flag after opening the session means a
     // login racing a disable either sees the flag or has its session revoked: never a live session for a disabled
     // user.
@@ -107,7 +183,7 @@ export class AuthService {
       sessionId: issued.session.id,
       context,
     });
-    return this.tokensFor(current, issued.session.id, issued.refreshToken);
+    return this.tokensFor(current, { id: issued.session.id, amr }, issued.refreshToken);
   }
 
   async refresh(refreshToken: string): Promise<TokensDto> {
@@ -117,7 +193,7 @@ export class AuthService {
       await this.sessions.revoke(session, 'user_disabled');
       throw accountDisabledOnRefresh();
     }
-    return this.tokensFor(user, session.id, next);
+    return this.tokensFor(user, session, next);
   }
 
   async logout(principal: UserPrincipal, context?: RequestContext): Promise<void> {
@@ -132,9 +208,18 @@ export class AuthService {
     await this.sessions.revokeAllForUser(principal.userId, 'logout_all', context);
   }
 
-  private tokensFor(user: User, sessionId: string, refreshToken: string): TokensDto {
+  private tokensFor(
+    user: User,
+    session: { id: string; amr: readonly string[] },
+    refreshToken: string,
+  ): TokensDto {
     return {
-      accessToken: this.tokens.sign({ userId: user.id, sessionId, roles: user.roles }),
+      accessToken: this.tokens.sign({
+        userId: user.id,
+        sessionId: session.id,
+        roles: user.roles,
+        amr: session.amr,
+      }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.tokens.accessTokenTtl,

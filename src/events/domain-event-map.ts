@@ -5,7 +5,7 @@ export interface RequestContext {
 }
 
 export type LoginFailureReason =
-  'unknown_email' | 'wrong_password' | 'account_disabled' | 'account_locked';
+  'unknown_email' | 'wrong_password' | 'account_disabled' | 'account_locked' | 'wrong_mfa_code';
 
 /** What every event may carry besides its own facts. */
 interface Base {
@@ -44,6 +44,12 @@ export interface DomainEventMap {
   'email.changed': Base & { userId: string; previousEmail: string; email: string };
   /** The deleted account's address, for the notice mail; the audit trail keeps the id only. */
   'account.deleted': Base & { userId: string; email: string };
+  /** Two-factor turned on (TOTP, with new recovery codes) or off (`actorId` when an administrator removed it). */
+  'mfa.enabled': Base & { userId: string; email: string };
+  'mfa.disabled': Base & { userId: string; email: string };
+  /** A recovery code opened a session; `remaining` unused codes are left. */
+  'mfa.recovery_code_used': Base & { userId: string; email: string; remaining: number };
+  'mfa.recovery_codes_regenerated': Base & { userId: string; email: string };
   'api_key.created': Base & { userId: string; apiKeyId: string; name: string; scopes: string[] };
   'api_key.revoked': Base & { userId: string; apiKeyId: string };
   /** An administrator made the account (`invited`: without a password, a link to set one was mailed). */
@@ -67,6 +73,7 @@ export interface DomainEventMap {
   'admin.user_deleted': Base & { userId: string; actorId: string };
   'admin.sessions_revoked': Base & { userId: string; actorId: string; count: number };
   'admin.password_reset_sent': Base & { userId: string; actorId: string };
+  'admin.mfa_removed': Base & { userId: string; actorId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -7,7 +7,11 @@ export type MailKind =
   | 'change_email_notice'
   | 'password_changed'
   | 'account_locked'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'recovery_code_used'
+  | 'recovery_codes_regenerated';
 
 export interface MailContent {
   subject: string;
@@ -26,6 +30,10 @@ export interface MailParameters {
   until?: number;
   /** How long the link works, seconds. */
   ttlSeconds?: number;
+  /** Recovery codes left unused. */
+  remaining?: number;
+  /** An administrator did it, not the user. */
+  byAdministrator?: boolean;
 }
 
 /** 90 → "2 minutes", 86400 → "24 hours", 604800 → "7 days": the lifetime of a link, in words, rounded up. */
@@ -111,6 +119,28 @@ export function composeMail(kind: MailKind, p: MailParameters): MailContent {
       return message(`Your ${app} account is locked for a while`, [
         `There were too many wrong passwords for your ${app} account, so sign-in is paused until ${new Date(p.until!).toUTCString()}.`,
         `If this was not you, someone may be guessing your password: once the pause ends, consider resetting it.`,
+      ]);
+    case 'mfa_enabled':
+      return message(`Two-factor sign-in is on for your ${app} account`, [
+        `Signing in to your ${app} account now also asks for a code of your authenticator app. Keep your recovery codes somewhere safe: each one signs in once if you lose the app.`,
+        NOT_YOU,
+      ]);
+    case 'mfa_disabled':
+      return message(`Two-factor sign-in is off for your ${app} account`, [
+        p.byAdministrator
+          ? `An administrator of ${app} turned off two-factor sign-in for your account: your password alone signs in now. Turn it on again from your account.`
+          : `Two-factor sign-in was turned off for your ${app} account: your password alone signs in now.`,
+        NOT_YOU,
+      ]);
+    case 'recovery_code_used':
+      return message(`A recovery code was used to sign in to ${app}`, [
+        `Someone signed in to your ${app} account with one of its recovery codes. ${p.remaining} unused code${p.remaining === 1 ? ' is' : 's are'} left; you can make new ones from your account.`,
+        NOT_YOU,
+      ]);
+    case 'recovery_codes_regenerated':
+      return message(`New recovery codes for your ${app} account`, [
+        `New recovery codes were made for your ${app} account; the old ones no longer work.`,
+        NOT_YOU,
       ]);
     case 'account_deleted':
       return message(`Your ${app} account was deleted`, [

@@ -31,6 +31,31 @@ export class MailNoticesListener {
     await this.mail.queue('change_email_notice', previousEmail, { newEmail: email });
   }
 
+  @OnDomainEvent('mfa.enabled')
+  async mfaEnabled({ email }: DomainEventMap['mfa.enabled']): Promise<void> {
+    await this.mail.queue('mfa_enabled', email);
+  }
+
+  @OnDomainEvent('mfa.disabled')
+  async mfaDisabled({ email, actorId }: DomainEventMap['mfa.disabled']): Promise<void> {
+    await this.mail.queue('mfa_disabled', email, { byAdministrator: actorId !== undefined });
+  }
+
+  @OnDomainEvent('mfa.recovery_code_used')
+  async recoveryCodeUsed({
+    email,
+    remaining,
+  }: DomainEventMap['mfa.recovery_code_used']): Promise<void> {
+    await this.mail.queue('recovery_code_used', email, { remaining });
+  }
+
+  @OnDomainEvent('mfa.recovery_codes_regenerated')
+  async recoveryCodesRegenerated({
+    email,
+  }: DomainEventMap['mfa.recovery_codes_regenerated']): Promise<void> {
+    await this.mail.queue('recovery_codes_regenerated', email);
+  }
+
   @OnDomainEvent('account.deleted')
   async accountDeleted({ email }: DomainEventMap['account.deleted']): Promise<void> {
     await this.mail.queue('account_deleted', email);

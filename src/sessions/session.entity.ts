@@ -17,6 +17,10 @@ export class Session {
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip!: string | null;
 
+  /** How the user proved who they are when the session opened (`pwd`, `otp`, `rcv`): the access tokens' `amr`. */
+  @Column({ type: 'simple-array' })
+  amr!: string[];
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 

@@ -64,7 +64,11 @@ export class SessionsService {
    * Opens a session with its first refresh token. Two inserts, not a transaction: TypeORM runs every SQLite
    * statement on one shared connection, where a transaction would take in other requests' statements too.
    */
-  async open(userId: string, context: RequestContext): Promise<IssuedRefreshToken> {
+  async open(
+    userId: string,
+    context: RequestContext,
+    amr: readonly string[] = ['pwd'],
+  ): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
     const expiresAt = now + this.settings.maxAge * 1000;
     const first = this.newToken(randomUUID(), null, now, expiresAt);
@@ -73,6 +77,7 @@ export class SessionsService {
       userId,
       userAgent: context.userAgent?.slice(0, 512) ?? null,
       ip: context.ip?.slice(0, 64) ?? null,
+      amr: [...amr],
       createdAt: now,
       lastUsedAt: now,
       expiresAt,

@@ -19,12 +19,15 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   roles: string[];
+  /** RFC 8176 authentication methods of the session: `pwd`, plus `otp` (a TOTP code) or `rcv` (a recovery code). */
+  amr?: string[];
 }
 
 export interface AccessTokenSubject {
   userId: string;
   sessionId: string;
   roles: string[];
+  amr: readonly string[];
 }
 
 /** Clock skew tolerated between the instance that issued a token and the one that verifies it, seconds. */
@@ -84,7 +87,7 @@ export class AccessTokenService {
     return this.settings.accessTokenTtl;
   }
 
-  sign({ userId, sessionId, roles }: AccessTokenSubject): string {
+  sign({ userId, sessionId, roles, amr }: AccessTokenSubject): string {
     const iat = Math.floor(this.clock.now() / 1000);
     const claims: AccessTokenClaims = {
       iss: this.settings.issuer,
@@ -95,6 +98,7 @@ export class AccessTokenService {
       iat,
       exp: iat + this.settings.accessTokenTtl,
       roles,
+      amr: [...amr],
     };
     const { kid, alg, privateKey } = this.keys.signing;
     return this.jwt.sign(claims, {
@@ -143,7 +147,8 @@ export class AccessTokenService {
       !isId(claims.sub) ||
       !isId(claims.sid) ||
       !isId(claims.jti) ||
-      !isStringArray(claims.roles)
+      !isStringArray(claims.roles) ||
+      (claims.amr !== undefined && !isStringArray(claims.amr))
     ) {
       throw invalidToken('the access token lacks required claims (sub, sid, jti, roles)');
     }

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/columns';
 
-export type OneTimeTokenPurpose = 'verify_email' | 'change_email' | 'reset_password';
+export type OneTimeTokenPurpose = 'verify_email' | 'change_email' | 'reset_password' | 'mfa';
 
 /**
  * A single-use token mailed to a user (email verification, email change, password reset). Only the SHA-256 of the
@@ -33,6 +33,10 @@ export class OneTimeToken {
   @Index('ix_one_time_tokens_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMs })
   expiresAt!: number;
+
+  /** Wrong second-factor codes tried with it (the sign-in step's token allows a few). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
 
   /** When it was used, or superseded by a newer token of the same purpose. */
   @Column({ name: 'used_at', type: 'bigint', nullable: true, transformer: epochMs })

@@ -57,6 +57,21 @@ export class OneTimeTokensRepository {
     return result.affected === 1;
   }
 
+  /** Counts a try while the token is unused, unexpired and under `max` tries: true when this try counted. */
+  async attempt(id: string, max: number, now: number): Promise<boolean> {
+    const result = await this.tokens
+      .createQueryBuilder()
+      .update(OneTimeToken)
+      .set({ attempts: () => 'attempts + 1' })
+      .where('id = :id AND used_at IS NULL AND expires_at > :now AND attempts < :max', {
+        id,
+        now,
+        max,
+      })
+      .execute();
+    return result.affected === 1;
+  }
+
   /** Deletes up to `limit` tokens that can no longer be used (used, superseded or expired before `before`). */
   async deleteDead(before: number, limit: number): Promise<number> {
     const rows = await this.tokens.find({

@@ -58,6 +58,7 @@ export class OneTimeTokensService {
         email: request.email ?? null,
         createdAt: now,
         expiresAt: now + request.ttlSeconds * 1000,
+        attempts: 0,
         usedAt: null,
       },
       manager,
@@ -78,6 +79,14 @@ export class OneTimeTokensService {
   /** Uses a valid token (in the caller's transaction, when given): true for exactly one of parallel callers. */
   use(token: OneTimeToken, manager?: EntityManager): Promise<boolean> {
     return this.tokens.use(token.id, [token.purpose], this.clock.now(), manager);
+  }
+
+  /**
+   * Counts one try with a valid token that allows `max` of them: true while tries remain (one conditional
+   * statement, so parallel tries cannot exceed the count).
+   */
+  attempt(token: OneTimeToken, max: number): Promise<boolean> {
+    return this.tokens.attempt(token.id, max, this.clock.now());
   }
 
   /** A new token, not stored yet: `issue` stores it (its hash), once what carries it is queued. */

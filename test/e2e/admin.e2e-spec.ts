@@ -182,6 +182,7 @@ describe('Admin API (e2e)', () => {
         emailVerified: false,
         roles: ['user'],
         disabled: false,
+        mfaEnabled: false,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         lastLoginAt: new Date(t.clock.now()).toISOString(),

@@ -241,6 +241,7 @@ describe('Auth (e2e)', () => {
         iat: expect.any(Number),
         exp: (claims.iat as number) + 900,
         roles: ['user'],
+        amr: ['pwd'],
       });
     });
 

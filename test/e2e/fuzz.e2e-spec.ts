@@ -57,6 +57,17 @@ const OPERATIONS: Array<{
   { method: 'delete', path: '/admin/users/{id}/sessions', fields: [], bearer: true },
   { method: 'post', path: '/admin/users/{id}/password-reset', fields: [], bearer: true },
   { method: 'get', path: '/admin/events', fields: [], bearer: true },
+  { method: 'delete', path: '/admin/users/{id}/mfa', fields: [], bearer: true },
+  {
+    method: 'post',
+    path: '/auth/mfa/verify',
+    fields: ['mfaToken', 'code', 'recoveryCode'],
+    bearer: false,
+  },
+  { method: 'post', path: '/auth/mfa/totp/setup', fields: ['password'], bearer: true },
+  { method: 'post', path: '/auth/mfa/totp/enable', fields: ['code'], bearer: true },
+  { method: 'post', path: '/auth/mfa/totp/disable', fields: ['password', 'code'], bearer: true },
+  { method: 'post', path: '/auth/mfa/recovery-codes', fields: ['password', 'code'], bearer: true },
   { method: 'get', path: '/verify-email', fields: [], bearer: false },
   { method: 'get', path: '/reset-password', fields: [], bearer: false },
   { method: 'get', path: '/.well-known/jwks.json', fields: [], bearer: false },
@@ -72,6 +83,8 @@ const TABLES = [
   'one_time_tokens',
   'mail_outbox',
   'api_keys',
+  'mfa_totp',
+  'mfa_recovery_codes',
 ];
 
 /** Strings that tend to break things: huge, NUL, lone surrogates, format characters, injection-looking. */

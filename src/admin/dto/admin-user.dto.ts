@@ -14,11 +14,13 @@ export class AdminUserDto extends UserDto {
   })
   lastLoginAt!: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ description: 'Two-factor sign-in (TOTP) is on' }) mfaEnabled!: boolean;
 
-  static override from(user: User): AdminUserDto {
+  static override from(user: User, mfaEnabled = false): AdminUserDto {
     return {
       ...UserDto.from(user),
       disabled: user.disabled,
+      mfaEnabled,
       lastLoginAt: user.lastLoginAt === null ? null : new Date(user.lastLoginAt).toISOString(),
       updatedAt: new Date(user.updatedAt).toISOString(),
     };

@@ -6,6 +6,11 @@ export interface AppExceptionOptions {
   details?: Record<string, unknown>;
   /** Response headers that belong to this failure (`WWW-Authenticate`...). */
   headers?: Record<string, string>;
+  /**
+   * The status, when a code is answered with another than its own (only `invalid_mfa_code`: 400 where two-factor is
+   * managed, 401 at the sign-in step, as the HTTP contract says).
+   */
+  status?: 401;
 }
 
 /**
@@ -20,9 +25,9 @@ export class AppException extends HttpException {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    { details = {}, headers = {} }: AppExceptionOptions = {},
+    { details = {}, headers = {}, status }: AppExceptionOptions = {},
   ) {
-    super(message, statusOf(code));
+    super(message, status ?? statusOf(code));
     this.details = details;
     this.headers = headers;
   }

@@ -14,6 +14,8 @@ const ERROR_STATUS = {
   reset_token_invalid: 400,
   reset_token_expired: 400,
   invalid_scope: 400,
+  // 400 on the routes that manage two-factor; the sign-in step (POST /auth/mfa/verify) answers it with 401.
+  invalid_mfa_code: 400,
   // 401
   invalid_credentials: 401,
   missing_token: 401,
@@ -23,6 +25,7 @@ const ERROR_STATUS = {
   invalid_refresh_token: 401,
   refresh_token_expired: 401,
   refresh_token_reused: 401,
+  mfa_token_invalid: 401,
   unauthorized: 401,
   // 403
   forbidden: 403,
@@ -35,6 +38,9 @@ const ERROR_STATUS = {
   request_timeout: 408,
   email_taken: 409,
   last_admin: 409,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
+  mfa_setup_required: 409,
   // 413, 415, 417, 429, 431
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -4,6 +4,7 @@ import { CreateHealthChecks1764460800000 } from './1764460800000-create-health-c
 import { NormalizeEmails1764547200000 } from './1764547200000-normalize-emails';
 import { AccountLifecycle1764633600000 } from './1764633600000-account-lifecycle';
 import { AccessControl1764720000000 } from './1764720000000-access-control';
+import { TwoFactor1764806400000 } from './1764806400000-two-factor';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   NormalizeEmails1764547200000,
   AccountLifecycle1764633600000,
   AccessControl1764720000000,
+  TwoFactor1764806400000,
 ];

@@ -37,6 +37,17 @@ module.exports = {
       modulePathIgnorePatterns,
     },
     {
+      // The built operator CLI (dist/cli.js) in its own processes, on a real database: npm run test:cli builds it
+      // first.
+      displayName: 'cli',
+      testEnvironment: 'node',
+      testEnvironmentOptions: { globalsCleanup: 'off' },
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/cli/**/*.cli-spec.ts'],
+      transform,
+      modulePathIgnorePatterns,
+    },
+    {
       displayName: 'browser',
       testEnvironment: 'node',
       testEnvironmentOptions: { globalsCleanup: 'off' },

@@ -179,11 +179,11 @@ export class AdminUsersService {
 
   /**
    * Turns two-factor off for an account that lost its authenticator and its recovery codes; the user is told by
-   * mail. Idempotent: 204 whether or not it was on.
+   * mail. Idempotent: true when it was on (or being set up), false when there was nothing to remove.
    */
-  async removeMfa(id: string, actor: Actor): Promise<void> {
+  async removeMfa(id: string, actor: Actor): Promise<boolean> {
     const user = await this.find(id);
-    if (!(await this.mfa.remove(id))) return;
+    if (!(await this.mfa.remove(id))) return false;
     await this.events.emit('admin.mfa_removed', {
       userId: id,
       actorId: actor.id,
@@ -195,6 +195,7 @@ export class AdminUsersService {
       actorId: actor.id,
       context: actor.context,
     });
+    return true;
   }
 
   /** Mails the account a password-reset link (at most 3 of them an hour, as for the user's own requests). */

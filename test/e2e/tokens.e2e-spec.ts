@@ -111,6 +111,8 @@ describe('Access tokens (e2e)', () => {
         ['no jti', (base) => ({ ...base, jti: undefined })],
         ['roles that are not a list of strings', (base) => ({ ...base, roles: 'admin' })],
         ['roles with a non-string among them', (base) => ({ ...base, roles: ['user', 42] })],
+        ['an amr that is not a list', (base) => ({ ...base, amr: 'pwd' })],
+        ['an amr with a non-string', (base) => ({ ...base, amr: ['pwd', 1] })],
         ['an iat 61 s ahead', (base, now) => ({ ...base, iat: now + 61, exp: now + 900 })],
         [
           'a lifetime of ACCESS_TOKEN_TTL + 61 s',

@@ -20,6 +20,9 @@ import { apiKeyExpired, invalidApiKey, malformedApiKey } from './api-keys.errors
 /** Compared against when the id is unknown, so that an unknown id and a wrong secret do the same work. */
 const DUMMY_HASH = createHash('sha256').update(randomBytes(32)).digest();
 
+/** Authorization headers that carried a key this instance checked, at most this many. */
+const MAX_VERIFIED_HEADERS = 50_000;
+
 /** The owner's roles, or null when the account is gone or disabled. */
 type Owner = { roles: string[] } | null;
 
@@ -30,6 +33,13 @@ type Owner = { roles: string[] } | null;
  */
 @Injectable()
 export class ApiKeyResolver implements CredentialResolver {
+  /**
+   * Exact Authorization headers whose key this instance checked, with the hash they matched: a client's next
+   * requests skip parsing, base64 and SHA-256. A hit still needs the key's row (revocation) to hold that same hash;
+   * only checked headers get in, so a guess pays the full check every time.
+   */
+  private readonly verifiedHeaders = new Map<string, { id: string; secretHash: string }>();
+
   constructor(
     private readonly cache: ApiKeyCache,
     private readonly users: UsersService,
@@ -44,15 +54,8 @@ export class ApiKeyResolver implements CredentialResolver {
   async resolve(request: FastifyRequest): Promise<ApiKeyPrincipal> {
     const header = request.headers.authorization ?? '';
     const scheme = apiKeySchemeOf(header) ?? 'bearer';
-    const parts = scheme === 'basic' ? parseBasicApiKey(header) : parseBearerApiKey(header);
-    if (!parts) throw malformedApiKey(scheme);
-
-    const key = await this.cache.find(parts.id);
-    const stored = key ? Buffer.from(key.secretHash, 'hex') : DUMMY_HASH;
-    const presented = hashApiKeySecret(parts.secret);
-    const matches =
-      stored.length === presented.length && timingSafeEqual(stored, presented) && key !== null;
-    if (!matches) throw invalidApiKey(scheme);
+    const key = await this.verifiedKey(header, scheme);
+    if (!key) throw invalidApiKey(scheme);
 
     const now = this.clock.now();
     if (key.expiresAt !== null && key.expiresAt <= now) throw apiKeyExpired(scheme);
@@ -67,6 +70,30 @@ export class ApiKeyResolver implements CredentialResolver {
       roles: [...owner.roles],
       scopes: scopesHeld(key.scopes, owner.roles),
     };
+  }
+
+  /** The key this header carries, when its secret is right; null for an unknown id or a wrong secret. */
+  private async verifiedKey(header: string, scheme: 'bearer' | 'basic') {
+    const remembered = this.verifiedHeaders.get(header);
+    if (remembered) {
+      const key = await this.cache.find(remembered.id);
+      if (key && key.secretHash === remembered.secretHash) return key;
+      this.verifiedHeaders.delete(header);
+      return null;
+    }
+    const parts = scheme === 'basic' ? parseBasicApiKey(header) : parseBearerApiKey(header);
+    if (!parts) throw malformedApiKey(scheme);
+    const key = await this.cache.find(parts.id);
+    const stored = key ? Buffer.from(key.secretHash, 'hex') : DUMMY_HASH;
+    const presented = hashApiKeySecret(parts.secret);
+    const matches =
+      stored.length === presented.length && timingSafeEqual(stored, presented) && key !== null;
+    if (!matches) return null;
+    if (this.verifiedHeaders.size >= MAX_VERIFIED_HEADERS) {
+      this.verifiedHeaders.delete(this.verifiedHeaders.keys().next().value!);
+    }
+    this.verifiedHeaders.set(header, { id: key.id, secretHash: key.secretHash });
+    return key;
   }
 
   private async ownerOf(userId: string): Promise<Owner> {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PasswordResetService } from '../account/password-reset.service';
+import { isUuid } from '../common/ids';
+import { decodePageCursor, encodePageCursor } from '../common/page-cursor';
 import type { RequestContext } from '../events/domain-event-map';
 import { DomainEvents } from '../events/domain-events';
 import { MfaService } from '../mfa/mfa.service';
@@ -23,17 +25,10 @@ export interface Actor {
 /** The system itself, for callers with no administrator (tests, maintenance). */
 const SYSTEM: Actor = { id: 'system' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const encodeCursor = (user: Pick<User, 'createdAt' | 'id'>) =>
-  Buffer.from(`${user.createdAt}:${user.id}`).toString('base64url');
-
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (!/^\d{1,16}$/.test(createdAt ?? '') || !UUID.test(id ?? '')) {
-    throw invalidQuery('cursor', 'cursor is not one this server gave');
-  }
-  return { createdAt: Number(createdAt), id };
+  const position = decodePageCursor(cursor);
+  if (!position) throw invalidQuery('cursor', 'cursor is not one this server gave');
+  return { createdAt: position.position, id: position.id };
 }
 
 /**
@@ -66,7 +61,10 @@ export class AdminUsersService {
     const withMfa = await this.mfa.enabledAmong(items.map((user) => user.id));
     return {
       items: items.map((user) => AdminUserDto.from(user, withMfa.has(user.id))),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodePageCursor({ position: last.createdAt, id: last.id })
+          : null,
     };
   }
 
@@ -111,7 +109,7 @@ export class AdminUsersService {
     const changes = Object.fromEntries(
       Object.entries(given).filter(([, value]) => value !== undefined),
     ) as AdminChanges;
-    const result = UUID.test(id) ? await this.users.administer(id, changes) : null;
+    const result = isUuid(id) ? await this.users.administer(id, changes) : null;
     if (!result) throw userNotFound();
     const { before, after } = result;
     const lostRole = before.roles.some((role) => !after.roles.includes(role));
@@ -214,7 +212,7 @@ export class AdminUsersService {
   }
 
   private async find(id: string): Promise<User> {
-    const user = UUID.test(id) ? await this.users.findById(id) : null;
+    const user = isUuid(id) ? await this.users.findById(id) : null;
     if (!user) throw userNotFound();
     return user;
   }

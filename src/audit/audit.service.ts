@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { decodePageCursor, encodePageCursor } from '../common/page-cursor';
 import { AppConfigService } from '../config';
 import { badCursor } from './audit.errors';
 import { AuthEventsRepository, type EventCursor, type EventSearch } from './auth-events.repository';
 import type { AuthEvent } from './auth-event.entity';
 import { EventDto, type EventsPageDto } from './dto/event.dto';
 
-const encodeCursor = ({ at, id }: EventCursor) => Buffer.from(`${at}:${id}`).toString('base64url');
-
 function decodeCursor(cursor: string): EventCursor {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (!/^\d{1,16}$/.test(at ?? '') || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw badCursor();
-  return { at: Number(at), id };
+  const position = decodePageCursor(cursor);
+  if (!position) throw badCursor();
+  return { at: position.position, id: position.id };
 }
 
 /** The audit trail: a user's own events, newest first, and their retention. */
@@ -47,7 +46,8 @@ export class AuditService {
     const last = items.at(-1);
     return {
       items: items.map((event) => EventDto.from(event)),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      nextCursor:
+        rows.length > limit && last ? encodePageCursor({ position: last.at, id: last.id }) : null,
     };
   }
 

@@ -4,13 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { UserPrincipal } from '../access/principal';
+import { isUuid } from '../common/ids';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { requestContext } from '../http/request-context';
 import { SessionDto } from './dto/session.dto';
 import { sessionNotFound } from './sessions.errors';
 import { SessionsService } from './sessions.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @ApiTags('auth')
 @Authenticated()
@@ -38,8 +37,7 @@ export class SessionsController {
     @Req() request: FastifyRequest,
   ): Promise<void> {
     const revoked =
-      UUID.test(id) &&
-      (await this.sessions.revokeOwn(principal.userId, id, requestContext(request)));
+      isUuid(id) && (await this.sessions.revokeOwn(principal.userId, id, requestContext(request)));
     if (!revoked) throw sessionNotFound();
   }
 }

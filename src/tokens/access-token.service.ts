@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { TokenExpiredError, type Jwt } from 'jsonwebtoken';
 import { invalidToken, tokenExpired } from '../access/access.errors';
 import { Clock } from '../common/clock';
+import { isUuid } from '../common/ids';
 import { AppConfigService, type AppConfig } from '../config';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
@@ -33,16 +34,12 @@ export interface AccessTokenSubject {
 /** Clock skew tolerated between the instance that issued a token and the one that verifies it, seconds. */
 export const CLOCK_LEEWAY_SECONDS = 60;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 /** RFC 7519 NumericDate as this server writes it: whole seconds since the epoch, finite, not negative. */
 const isNumericDate = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-const isId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /**
  * The protected header of a compact JWS, read before anything is trusted: only to pick the key (`kid`) and to
@@ -144,9 +141,9 @@ export class AccessTokenService {
     const claims = decoded.payload as Record<string, unknown>;
     if (
       typeof claims !== 'object' ||
-      !isId(claims.sub) ||
-      !isId(claims.sid) ||
-      !isId(claims.jti) ||
+      !isUuid(claims.sub) ||
+      !isUuid(claims.sid) ||
+      !isUuid(claims.jti) ||
       !isStringArray(claims.roles) ||
       (claims.amr !== undefined && !isStringArray(claims.amr))
     ) {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { PASSWORD } from '../support/http';
-import { freePort, runServer, untilListening, type ServerProcess } from '../support/server-process';
+import {
+  freePort,
+  runServer,
+  untilListening,
+  untilPrinted,
+  type ServerProcess,
+} from '../support/server-process';
 
 const json = { 'content-type': 'application/json' };
 
@@ -15,6 +21,8 @@ describe('The built server (dist/main.js)', () => {
     it('prints a few lines: where it listens, the docs, the database and the key; not the route map', async () => {
       server = await runServer({ LOG_LEVEL: 'info' });
       await untilListening(server);
+      // The server may answer before its last start-up line is written.
+      await untilPrinted(server, /signing key: /);
       const lines = server
         .output()
         .trim()

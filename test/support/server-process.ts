@@ -94,3 +94,12 @@ export async function untilListening(server: ServerProcess): Promise<void> {
   }
   throw new Error(`the server did not start within 15 s:\n${server.output()}`);
 }
+
+/** Waits until the server has printed a line that matches, or fails with what it printed after 5 s. */
+export async function untilPrinted(server: ServerProcess, pattern: RegExp): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (pattern.test(server.output())) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`the server did not print ${String(pattern)} within 5 s:\n${server.output()}`);
+}

@@ -9,6 +9,7 @@ import { CreateAdminCommand } from './commands/create-admin.command';
 import { DisableUserCommand } from './commands/disable-user.command';
 import { DoctorCommand } from './commands/doctor.command';
 import { EnableUserCommand } from './commands/enable-user.command';
+import { KeysCommand } from './commands/keys.command';
 import { ListUsersCommand } from './commands/list-users.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { ResetMfaCommand } from './commands/reset-mfa.command';
@@ -38,6 +39,7 @@ export class CliModule {
         ListUsersCommand,
         MigrateCommand,
         DoctorCommand,
+        KeysCommand,
       ],
     };
   }

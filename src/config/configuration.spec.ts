@@ -160,11 +160,11 @@ describe('configuration', () => {
       }
     });
 
-    it('requires a configured key and an SMTP server in production, naming each', () => {
-      expect(() => sut({ NODE_ENV: 'production' })).toThrow(
-        /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE/,
+    it('requires KEY_ENCRYPTION_KEY and an SMTP server in production, naming each', () => {
+      expect(() => sut({ NODE_ENV: 'production', SMTP_URL: 'smtps://mail.example.com' })).toThrow(
+        /KEY_ENCRYPTION_KEY must be set when NODE_ENV=production/,
       );
-      expect(() => sut({ NODE_ENV: 'production', JWT_PRIVATE_KEY: 'pem' })).toThrow(
+      expect(() => sut({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: KEY })).toThrow(
         /SMTP_URL must be set when NODE_ENV=production/,
       );
       const production = {
@@ -172,10 +172,22 @@ describe('configuration', () => {
         SMTP_URL: 'smtps://mail.example.com',
         KEY_ENCRYPTION_KEY: KEY,
       };
+      // Without a static key, signing keys are managed (and rotated) in the database.
+      expect(sut(production).tokens.privateKey).toBeUndefined();
       expect(sut({ ...production, JWT_PRIVATE_KEY: 'pem' }).tokens.privateKey).toEqual({
         source: 'JWT_PRIVATE_KEY',
         text: 'pem',
       });
+    });
+
+    it('takes KEY_ROTATION_INTERVAL as 0 (off) or whole seconds from a minute to a year', () => {
+      expect(sut({}).keys.rotationInterval).toBe(0);
+      expect(sut({ KEY_ROTATION_INTERVAL: '0' }).keys.rotationInterval).toBe(0);
+      expect(sut({ KEY_ROTATION_INTERVAL: '2592000' }).keys.rotationInterval).toBe(2592000);
+      expect(sut({ KEY_ROTATION_INTERVAL: '60' }).keys.rotationInterval).toBe(60);
+      expect(() => sut({ KEY_ROTATION_INTERVAL: '59' })).toThrow(/at least 60 seconds/);
+      expect(() => sut({ KEY_ROTATION_INTERVAL: '31536001' })).toThrow(/at most 31536000/);
+      expect(() => sut({ KEY_ROTATION_INTERVAL: 'monthly' })).toThrow(/KEY_ROTATION_INTERVAL/);
     });
 
     it('requires KEY_ENCRYPTION_KEY in production, as 32 bytes of base64, never echoing it', () => {

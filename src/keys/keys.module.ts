@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwksController } from './jwks.controller';
 import { KeyEncryptionService } from './key-encryption.service';
+import { SigningKeyRow } from './signing-key.entity';
 import { SigningKeysService } from './signing-keys.service';
 
-/** The access-token signing key, the JWKS that publishes its public part, and the encryption of secrets at rest. */
+/**
+ * The access-token signing keys (managed in the signing_keys table and rotated, or one static key), the JWKS that
+ * publishes their public parts, and the encryption of secrets at rest.
+ */
 @Module({
+  imports: [TypeOrmModule.forFeature([SigningKeyRow])],
   controllers: [JwksController],
   providers: [SigningKeysService, KeyEncryptionService],
   exports: [SigningKeysService, KeyEncryptionService],

@@ -1,136 +1,377 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  KeyObject,
-} from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import type { Algorithm } from 'jsonwebtoken';
-import { AppConfigService, ConfigValidationError } from '../config';
+import { In, LessThanOrEqual, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { StartupError } from '../common/errors/startup.error';
+import { AppConfigService } from '../config';
+import { TransactionRunner } from '../database/transaction-runner';
+import { isUniqueViolation } from '../database/unique-violation';
+import { KeyEncryptionService } from './key-encryption.service';
+import { SigningKeyRow, type SigningKeyState } from './signing-key.entity';
+import {
+  generateSigningKey,
+  parsePrivateKey,
+  privatePemOf,
+  publicJwkOf,
+  signingKeyOf,
+  signingKeySealContext,
+  type PublicJwk,
+  type SigningKey,
+} from './signing-key-material';
 
-export interface SigningKey {
-  kid: string;
-  alg: Algorithm;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
+export type { PublicJwk, SigningKey } from './signing-key-material';
 
-export interface PublicJwk {
-  kty: string;
-  kid: string;
-  alg: string;
-  use: 'sig';
-  crv?: string;
-  x?: string;
-  y?: string;
-  n?: string;
-  e?: string;
-}
-
+/** The development key file of earlier versions: imported into the database on first start, then unused. */
 export const DEV_KEY_FILE = 'jwt-signing-key.pem';
 
-/** RFC 7638 thumbprint: a stable key id derived from the public key alone. */
-function thumbprint(jwk: Record<string, unknown>): string {
-  const members = jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['e', 'kty', 'n'];
-  const canonical = JSON.stringify(Object.fromEntries(members.map((name) => [name, jwk[name]])));
-  return createHash('sha256').update(canonical).digest('base64url');
+/** How often an instance reads the key table (rotations by others, retirements, automatic rotation), ms. */
+export const KEY_REFRESH_INTERVAL_MS = 5000;
+
+/** Clock skew tolerated by verifiers: a previous key is published this long past the last token it could sign. */
+const LEEWAY_SECONDS = 60;
+
+/** One key as `keys list` shows it. */
+export interface SigningKeyInfo {
+  kid: string;
+  alg: string;
+  state: SigningKeyState;
+  createdAt: number;
+  activatedAt: number | null;
+  deactivatedAt: number | null;
+  retiredAt: number | null;
 }
 
-function algorithmFor(key: KeyObject, source: string): Algorithm {
-  const details = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1') return 'ES256';
-  if (key.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= 2048) return 'RS256';
-  throw new ConfigValidationError([
-    `${source} must be an EC P-256 (ES256) or an RSA >= 2048 bits (RS256) private key; got ${key.asymmetricKeyType ?? 'a symmetric key'}`,
-  ]);
+interface KeySet {
+  signing: Required<SigningKey>;
+  activatedAt: number;
+  byKid: Map<string, SigningKey>;
+  algorithms: Algorithm[];
+  jwks: { keys: PublicJwk[] };
+  /** A strong validator of the JWKS body (RFC 9110 section 8.8.3). */
+  etag: string;
 }
 
-function parsePrivateKey(text: string, source: string): KeyObject {
-  const trimmed = text.trim();
-  try {
-    if (trimmed.startsWith('{')) {
-      const jwk = JSON.parse(trimmed) as Record<string, unknown> & { d?: string };
-      if (!jwk.d) throw new Error('the JWK has no private part ("d")');
-      return createPrivateKey({ key: jwk as never, format: 'jwk' });
-    }
-    return createPrivateKey(trimmed);
-  } catch (error) {
-    throw new ConfigValidationError([
-      `${source} is not a usable private key (expected a PEM "-----BEGIN PRIVATE KEY-----" block or a JWK with "d"): ${(error as Error).message}`,
-    ]);
-  }
+const PUBLISHED: SigningKeyState[] = ['current', 'next', 'previous'];
+
+function keySetOf(
+  signing: Required<SigningKey>,
+  published: SigningKey[],
+  activatedAt: number,
+): KeySet {
+  const jwks = { keys: published.map(publicJwkOf) };
+  return {
+    signing,
+    activatedAt,
+    byKid: new Map(published.map((key) => [key.kid, key])),
+    algorithms: [...new Set(published.map((key) => key.alg))],
+    jwks,
+    etag: `"${createHash('sha256').update(JSON.stringify(jwks)).digest('base64url').slice(0, 27)}"`,
+  };
 }
 
 /**
- * The access-token signing key, held as KeyObjects built once. Configured keys come from JWT_PRIVATE_KEY(_FILE);
- * in development a P-256 key is generated on first start and kept in DATA_DIR so restarts keep tokens valid.
+ * The keys access tokens are signed and verified with.
+ *
+ * Managed (the default): keys live in the database, private parts sealed with KEY_ENCRYPTION_KEY. One key is
+ * `current` and signs; one is `next`, published ahead so that every verifier knows it before it signs; `previous`
+ * keys stay published until every token they signed has expired, then retire. A rotation promotes next to current
+ * in one transaction whose first statement is conditional, so that of several instances rotating at once one wins;
+ * every instance reads the table every few seconds (and at once when told). Static: JWT_PRIVATE_KEY(_FILE), one
+ * operator-managed key that never rotates.
  */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(SigningKeysService.name);
-  readonly signing: SigningKey;
-  private readonly byKid: Map<string, SigningKey>;
-  readonly jwks: { keys: PublicJwk[] };
+  private keys?: KeySet;
+  /** Public (and the current private) KeyObjects by kid, built once per key. */
+  private objects = new Map<string, SigningKey>();
+  private readonly staticSource?: string;
+  private readonly rotationInterval: number;
+  private readonly accessTokenTtl: number;
+  private readonly dataDir: string;
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  private refreshFailing = false;
 
-  constructor(config: AppConfigService) {
+  constructor(
+    @InjectRepository(SigningKeyRow) private readonly rows: Repository<SigningKeyRow>,
+    private readonly transactions: TransactionRunner,
+    private readonly encryption: KeyEncryptionService,
+    private readonly clock: Clock,
+    config: AppConfigService,
+  ) {
     const configured = config.get('tokens', { infer: true }).privateKey;
-    const privateKey = configured
-      ? parsePrivateKey(configured.text, configured.source)
-      : this.developmentKey(config.get('app', { infer: true }).dataDir);
-    const publicKey = createPublicKey(privateKey);
-    const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
-    const alg = algorithmFor(privateKey, configured?.source ?? 'the development key');
-    this.signing = { kid: thumbprint(jwk), alg, privateKey, publicKey };
-    this.byKid = new Map([[this.signing.kid, this.signing]]);
-    this.jwks = {
-      keys: [
-        {
-          ...(jwk as Omit<PublicJwk, 'kid' | 'alg' | 'use'>),
-          kid: this.signing.kid,
-          alg,
-          use: 'sig',
-        },
-      ],
-    };
+    this.rotationInterval = config.get('keys', { infer: true }).rotationInterval;
+    this.accessTokenTtl = config.get('tokens', { infer: true }).accessTokenTtl;
+    this.dataDir = config.get('app', { infer: true }).dataDir;
+    if (configured) {
+      const key = signingKeyOf(
+        parsePrivateKey(configured.text, configured.source),
+        configured.source,
+      );
+      this.staticSource = configured.source;
+      this.keys = keySetOf(key, [key], 0);
+    }
   }
 
-  /** The verification key for a token's `kid`, or undefined when the key is unknown. */
+  /** Whether keys are managed in the database (false: a static JWT_PRIVATE_KEY). */
+  get managed(): boolean {
+    return this.staticSource === undefined;
+  }
+
+  /** The key new access tokens are signed with. */
+  get signing(): Required<SigningKey> {
+    return this.loaded().signing;
+  }
+
+  /** The verification key for a token's `kid` (current, next or previous), or undefined when the key is unknown. */
   verificationKey(kid: unknown): SigningKey | undefined {
-    return typeof kid === 'string' ? this.byKid.get(kid) : undefined;
+    return typeof kid === 'string' ? this.loaded().byKid.get(kid) : undefined;
   }
 
   get algorithms(): Algorithm[] {
-    return [...new Set([...this.byKid.values()].map((key) => key.alg))];
+    return this.loaded().algorithms;
   }
 
-  private developmentKey(dataDir: string): KeyObject {
-    const file = join(dataDir, DEV_KEY_FILE);
+  /** The published keys and the validator of that exact body. */
+  get jwks(): { body: { keys: PublicJwk[] }; etag: string } {
+    const { jwks, etag } = this.loaded();
+    return { body: jwks, etag };
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.managed) return;
+    await this.ensureKeys();
+    await this.reload();
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.managed) return;
+    this.timer = setInterval(() => void this.refresh(), KEY_REFRESH_INTERVAL_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Reads the key table again: retires previous keys whose tokens have all expired, rotates when
+   * KEY_ROTATION_INTERVAL says it is time, and picks up what other instances did. Runs every few seconds; a failure
+   * (the database is down) keeps the keys this instance has, and is logged once until it passes.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /**
+   * Promotes `next` to `current` and makes a new `next`; the old current key keeps verifying as `previous`. With
+   * `onlyIfCurrent`, nothing happens unless that key is still current (an automatic rotation that another instance
+   * has done already). Answers the kid that signs from now on, or undefined when nothing was rotated.
+   */
+  async rotate(onlyIfCurrent?: string): Promise<string | undefined> {
+    if (!this.managed) {
+      throw new Error(
+        `the signing key is set by ${this.staticSource}: rotate it by publishing a new key there (unset it to let the server manage and rotate keys)`,
+      );
+    }
+    const now = this.clock.now();
+    const kid = await this.transactions.run(async (manager) => {
+      const rows = manager.getRepository(SigningKeyRow);
+      const demoted = await rows.update(
+        onlyIfCurrent ? { state: 'current', kid: onlyIfCurrent } : { state: 'current' },
+        { state: 'previous', deactivatedAt: now },
+      );
+      if (!demoted.affected) return undefined;
+      let promoted = await rows.findOneBy({ state: 'next' });
+      if (promoted) {
+        await rows.update({ kid: promoted.kid }, { state: 'current', activatedAt: now });
+      } else {
+        promoted = this.rowOf(generateSigningKey(), 'current', now);
+        await rows.insert(promoted);
+      }
+      await rows.insert(this.rowOf(generateSigningKey(), 'next', now));
+      return promoted.kid;
+    });
+    if (kid) {
+      this.logger.log(`rotated the signing key: ${kid} signs from now on`);
+      await this.reload();
+    }
+    return kid;
+  }
+
+  /** Every key the table holds, newest first (with a static key: that key alone). */
+  async list(): Promise<SigningKeyInfo[]> {
+    if (!this.managed) {
+      const { kid, alg } = this.signing;
+      return [
+        {
+          kid,
+          alg,
+          state: 'current',
+          createdAt: 0,
+          activatedAt: null,
+          deactivatedAt: null,
+          retiredAt: null,
+        },
+      ];
+    }
+    const rows = await this.rows.find({ order: { createdAt: 'DESC', kid: 'ASC' } });
+    return rows.map(({ kid, alg, state, createdAt, activatedAt, deactivatedAt, retiredAt }) => ({
+      kid,
+      alg,
+      state,
+      createdAt,
+      activatedAt,
+      deactivatedAt,
+      retiredAt,
+    }));
+  }
+
+  private loaded(): KeySet {
+    if (!this.keys) throw new Error('the signing keys are not loaded yet');
+    return this.keys;
+  }
+
+  private async refreshOnce(): Promise<void> {
     try {
-      return createPrivateKey(readFileSync(file, 'utf8'));
+      const now = this.clock.now();
+      await this.retireExpired(now);
+      const keys = this.loaded();
+      if (this.rotationInterval > 0 && keys.activatedAt + this.rotationInterval * 1000 <= now) {
+        await this.rotate(keys.signing.kid);
+      }
+      await this.reload();
+      if (this.refreshFailing) this.logger.log('the signing keys are read from the database again');
+      this.refreshFailing = false;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new ConfigValidationError([
-          `the development signing key ${file} cannot be read (${(error as Error).message}); delete it to generate a new one`,
-        ]);
+      if (!this.refreshFailing) {
+        this.logger.warn(
+          `cannot read the signing keys (${(error as Error).message}); signing and verifying with the ones loaded`,
+        );
+      }
+      this.refreshFailing = true;
+    }
+  }
+
+  /** On first start: a current key (the development key file of an earlier version if there is one) and a next. */
+  private async ensureKeys(): Promise<void> {
+    const now = this.clock.now();
+    const existing = await this.rows.findBy({ state: In(['current', 'next']) });
+    if (!existing.some((row) => row.state === 'current')) {
+      const file = join(this.dataDir, DEV_KEY_FILE);
+      const imported = existsSync(file)
+        ? signingKeyOf(parsePrivateKey(readFileSync(file, 'utf8'), file), file)
+        : undefined;
+      if (
+        await this.insertUnlessTaken(this.rowOf(imported ?? generateSigningKey(), 'current', now))
+      ) {
+        this.logger.log(
+          imported
+            ? `imported the signing key ${file} into the database (tokens it signed stay valid)`
+            : 'generated a signing key (kept in the database, sealed with the key-encryption key)',
+        );
       }
     }
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    if (!existing.some((row) => row.state === 'next')) {
+      await this.insertUnlessTaken(this.rowOf(generateSigningKey(), 'next', now));
+    }
+  }
+
+  /** False when another instance inserted its own key of that state (or that same key) first. */
+  private async insertUnlessTaken(row: SigningKeyRow): Promise<boolean> {
     try {
-      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-      this.logger.log(
-        `generated a development signing key in ${file} (set JWT_PRIVATE_KEY_FILE in production)`,
-      );
-      return privateKey;
+      await this.rows.insert(row);
+      return true;
     } catch (error) {
-      // Another instance sharing DATA_DIR wrote it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
-        return createPrivateKey(readFileSync(file, 'utf8'));
+      if (isUniqueViolation(error)) return false;
       throw error;
     }
+  }
+
+  private async retireExpired(now: number): Promise<void> {
+    const lastToken = now - (this.accessTokenTtl + LEEWAY_SECONDS) * 1000;
+    await this.rows.update(
+      { state: 'previous', deactivatedAt: LessThanOrEqual(lastToken) },
+      { state: 'retired', privateKey: null, retiredAt: now },
+    );
+  }
+
+  /** Builds the key set from the table; KeyObjects of keys seen before are reused. */
+  private async reload(): Promise<void> {
+    const rows = await this.rows.find({
+      where: { state: In(PUBLISHED) },
+      order: { createdAt: 'ASC', kid: 'ASC' },
+    });
+    const current = rows.find((row) => row.state === 'current');
+    if (!current) throw new Error('no current signing key in the database');
+    const objects = new Map<string, SigningKey>();
+    for (const row of rows) {
+      objects.set(row.kid, this.objects.get(row.kid) ?? this.keyOf(row));
+    }
+    let signing = objects.get(current.kid)!;
+    if (!signing.privateKey) {
+      signing = { ...signing, privateKey: this.openPrivateKey(current) };
+      objects.set(current.kid, signing);
+    }
+    const order = (row: SigningKeyRow) => PUBLISHED.indexOf(row.state);
+    const published = [...rows]
+      .sort((a, b) => order(a) - order(b))
+      .map((row) => objects.get(row.kid)!);
+    const before = this.keys?.signing.kid;
+    this.objects = objects;
+    this.keys = keySetOf(
+      signing as Required<SigningKey>,
+      published,
+      current.activatedAt ?? current.createdAt,
+    );
+    if (before && before !== current.kid)
+      this.logger.log(`signing with key ${current.kid} from now on`);
+  }
+
+  private keyOf(row: SigningKeyRow): SigningKey {
+    const publicKey = createPublicKey({ key: JSON.parse(row.publicJwk) as never, format: 'jwk' });
+    return { kid: row.kid, alg: row.alg as Algorithm, publicKey };
+  }
+
+  private openPrivateKey(row: SigningKeyRow): NonNullable<SigningKey['privateKey']> {
+    try {
+      return createPrivateKey(
+        this.encryption.open(row.privateKey ?? '', signingKeySealContext(row.kid)),
+      );
+    } catch {
+      throw new StartupError(
+        `the current signing key ${row.kid} cannot be opened with this KEY_ENCRYPTION_KEY: set the key it was sealed with (or, to start over, delete the rows of signing_keys: every issued token dies)`,
+      );
+    }
+  }
+
+  private rowOf(key: Required<SigningKey>, state: SigningKeyState, now: number): SigningKeyRow {
+    return Object.assign(new SigningKeyRow(), {
+      kid: key.kid,
+      alg: key.alg,
+      state,
+      publicJwk: JSON.stringify(publicJwkOf(key)),
+      privateKey: this.encryption.seal(
+        privatePemOf(key.privateKey),
+        signingKeySealContext(key.kid),
+      ),
+      createdAt: now,
+      activatedAt: state === 'current' ? now : null,
+      deactivatedAt: null,
+      retiredAt: null,
+    });
   }
 }

@@ -49,7 +49,7 @@ describe('portcullis doctor', () => {
       `ok    database: SQLite ${join(database.dataDir, 'portcullis.sqlite')} answers`,
       expect.stringMatching(/^ok {4}migrations: up to date \(\d+ applied\)$/),
       expect.stringMatching(
-        /^ok {4}signing key: ES256, kid [\w-]{43} \(development key .*jwt-signing-key\.pem\)$/,
+        /^ok {4}signing key: ES256, kid [\w-]{43} \(managed in the database: portcullis keys list\)$/,
       ),
       `ok    key-encryption key: loaded (development key ${join(database.dataDir, 'key-encryption-key')})`,
       `ok    mail: SMTP 127.0.0.1:${new URL(mail.url).port} answers`,
@@ -67,6 +67,16 @@ describe('portcullis doctor', () => {
       `ok    mail: development outbox in ${join(database.dataDir, 'outbox')} (SMTP_URL is not set: mail is written there as .eml files)`,
       'ok    redis: not used (REDIS_URL is not set)',
     ]);
+  });
+
+  it('another KEY_ENCRYPTION_KEY than the one that sealed the signing keys: the signing-key check fails', async () => {
+    const run = await runCli(database, ['doctor'], {
+      env: { KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') },
+    });
+    expect(run.code).toBe(1);
+    expect(run.lines[3]).toMatch(
+      /^FAIL {2}signing key: the current key [\w-]{43} cannot be opened with this KEY_ENCRYPTION_KEY$/,
+    );
   });
 
   it('SMTP_URL on a closed port: that check fails, the others still run; exit code 1', async () => {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.setup';
 import { ConfigValidationError } from '../../src/config';
@@ -23,13 +23,17 @@ describe('Restarts (e2e)', () => {
     const kept = await login(t.http, user.email);
     const revoked = await login(t.http, user.email);
     await t.http.post('/auth/logout').set(bearer(revoked.accessToken)).expect(204);
-    const kid = (await t.http.get('/.well-known/jwks.json')).body.keys[0].kid as string;
-    const keyFile = join(t.database.dataDir, DEV_KEY_FILE);
-    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const kids = (await t.http.get('/.well-known/jwks.json')).body.keys.map(
+      (key: { kid: string }) => key.kid,
+    );
+    // Keys live in the database now: no key file is written.
+    expect(existsSync(join(t.database.dataDir, DEV_KEY_FILE))).toBe(false);
 
     t = await restartTestApp(t);
 
-    expect((await t.http.get('/.well-known/jwks.json')).body.keys[0].kid).toBe(kid);
+    expect(
+      (await t.http.get('/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid),
+    ).toEqual(kids);
     await t.http.get('/users/me').set(bearer(kept.accessToken)).expect(200);
     await login(t.http, user.email);
     const rotated = (
@@ -60,9 +64,9 @@ describe('Start-up refusals', () => {
       },
     });
 
-  it('refuses production without a configured key, naming the variables', async () => {
-    await expect(start({ NODE_ENV: 'production' })).rejects.toThrow(
-      /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set when NODE_ENV=production/,
+  it('refuses production without a key-encryption key (it seals the signing keys), naming the variable', async () => {
+    await expect(start({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: undefined })).rejects.toThrow(
+      /KEY_ENCRYPTION_KEY must be set when NODE_ENV=production .* signing keys/,
     );
   });
 

@@ -105,9 +105,9 @@ describe('The built server (dist/main.js)', () => {
         /JWT_PRIVATE_KEY is not a usable private key/,
       ],
       [
-        'production without a key',
-        { NODE_ENV: 'production' },
-        /JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set/,
+        'production without a key-encryption key',
+        { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:25' },
+        /KEY_ENCRYPTION_KEY must be set when NODE_ENV=production/,
       ],
       [
         'an unreadable key file',

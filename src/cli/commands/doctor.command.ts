@@ -10,7 +10,12 @@ import {
   type AppConfig,
 } from '../../config';
 import { DEV_KEY_ENCRYPTION_FILE, KeyEncryptionService } from '../../keys/key-encryption.service';
-import { DEV_KEY_FILE, SigningKeysService } from '../../keys/signing-keys.service';
+import {
+  parsePrivateKey,
+  signingKeyOf,
+  signingKeySealContext,
+} from '../../keys/signing-key-material';
+import { DEV_KEY_FILE } from '../../keys/signing-keys.service';
 import { AppContextService } from '../app-context.service';
 import { commandFailed } from '../cli.errors';
 import { PROGRAM_NAME } from '../cli-program.service';
@@ -65,16 +70,17 @@ export class DoctorCommand extends CommandRunner {
       throw commandFailed('1 check failed (the other checks need the settings)');
     }
     this.report('settings', ok(`${config.app.env}, DATA_DIR ${config.app.dataDir}`));
-    await this.checkDatabase(config);
+    const dataSource = await this.checkDatabase(config);
     const settings = await NestFactory.createApplicationContext(AppConfigModule.forRoot(config), {
       logger: false,
     });
     try {
       const configService = settings.get(AppConfigService);
-      this.report('signing key', this.signingKey(config, configService));
+      this.report('signing key', await this.signingKey(config, configService, dataSource));
       this.report('key-encryption key', this.keyEncryptionKey(config, configService));
     } finally {
       await settings.close();
+      await dataSource?.destroy();
     }
     this.report('mail', await this.mail(config));
     this.report('redis', await this.redis(config));
@@ -88,8 +94,11 @@ export class DoctorCommand extends CommandRunner {
     print(`${result.ok ? 'ok  ' : 'FAIL'}  ${name}: ${result.detail}`);
   }
 
-  /** Reachable, then migrated: the second check only runs when the first passed. */
-  private async checkDatabase(config: AppConfig): Promise<void> {
+  /**
+   * Reachable, then migrated: the second check only runs when the first passed. Answers the open database when it
+   * is migrated (the caller closes it), for the checks that read it.
+   */
+  private async checkDatabase(config: AppConfig): Promise<DataSource | undefined> {
     const where = databaseLocation(config.database);
     if (sqliteFileMissing(config.database)) {
       this.report(
@@ -107,14 +116,14 @@ export class DoctorCommand extends CommandRunner {
     } catch (error) {
       await dataSource?.destroy().catch(() => undefined);
       this.report('database', fail(reason(error)));
-      return;
+      return undefined;
     }
-    try {
-      this.report('database', ok(`${where} answers`));
-      this.report('migrations', await this.migrations(dataSource));
-    } finally {
-      await dataSource.destroy();
-    }
+    this.report('database', ok(`${where} answers`));
+    const migrations = await this.migrations(dataSource);
+    this.report('migrations', migrations);
+    if (migrations.ok) return dataSource;
+    await dataSource.destroy();
+    return undefined;
   }
 
   private async migrations(dataSource: DataSource): Promise<CheckResult> {
@@ -136,18 +145,41 @@ export class DoctorCommand extends CommandRunner {
     }
   }
 
-  /** Loaded as the server loads it; a development key that is not there yet would be generated at start-up. */
-  private signingKey(config: AppConfig, configService: AppConfigService): CheckResult {
+  /**
+   * A static key is parsed as the server parses it; managed keys: the current one is read from the database and
+   * opened with the key-encryption key, as the server does at start-up.
+   */
+  private async signingKey(
+    config: AppConfig,
+    configService: AppConfigService,
+    dataSource: DataSource | undefined,
+  ): Promise<CheckResult> {
     const configured = config.tokens.privateKey;
-    const devFile = join(config.app.dataDir, DEV_KEY_FILE);
-    if (!configured && !existsSync(devFile)) {
-      return ok(`none yet: the server generates one into ${devFile} when it starts (development)`);
-    }
     try {
-      const { kid, alg } = new SigningKeysService(configService).signing;
-      return ok(
-        `${alg}, kid ${kid} (${configured ? configured.source : `development key ${devFile}`})`,
+      if (configured) {
+        const key = parsePrivateKey(configured.text, configured.source);
+        const { kid, alg } = signingKeyOf(key, configured.source);
+        return ok(`${alg}, kid ${kid} (${configured.source}, a static key: never rotated)`);
+      }
+      if (!dataSource) return fail('managed in the database, which cannot be read (see above)');
+      const rows: Array<{ kid: string; alg: string; private_key: string }> = await dataSource.query(
+        `SELECT kid, alg, private_key FROM signing_keys WHERE state = 'current'`,
       );
+      if (rows.length === 0) {
+        const devFile = join(config.app.dataDir, DEV_KEY_FILE);
+        return ok(
+          existsSync(devFile)
+            ? `none yet: the server imports the development key ${devFile} when it starts`
+            : 'none yet: the server generates one into the database when it starts',
+        );
+      }
+      const [{ kid, alg, private_key: sealed }] = rows;
+      try {
+        new KeyEncryptionService(configService).open(sealed, signingKeySealContext(kid));
+      } catch {
+        return fail(`the current key ${kid} cannot be opened with this KEY_ENCRYPTION_KEY`);
+      }
+      return ok(`${alg}, kid ${kid} (managed in the database: ${PROGRAM_NAME} keys list)`);
     } catch (error) {
       return fail(reason(error));
     }

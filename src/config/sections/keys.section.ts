@@ -1,10 +1,17 @@
-import { IsOptional, IsString } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { ConfigValidationError } from '../config-validation.error';
 import { defineSection, type BaseSettings } from '../config-section';
-import { trimmed } from '../env-transforms';
+import { toInt, trimmed } from '../env-transforms';
 
 export class KeysVariables {
   @IsOptional() @IsString() @trimmed() KEY_ENCRYPTION_KEY?: string;
+  /** Seconds between automatic signing-key rotations; 0: only on command (`portcullis keys rotate`). */
+  @Max(31_536_000, { message: 'KEY_ROTATION_INTERVAL must be at most 31536000 seconds (a year)' })
+  @Min(60, { message: 'KEY_ROTATION_INTERVAL must be 0 (off) or at least 60 seconds' })
+  @ValidateIf((env: KeysVariables) => env.KEY_ROTATION_INTERVAL !== 0)
+  @IsInt()
+  @toInt()
+  KEY_ROTATION_INTERVAL = 0;
 }
 
 const HOW = 'generate one with `openssl rand -base64 32`';
@@ -18,7 +25,7 @@ function readKey(env: KeysVariables, { env: nodeEnv }: BaseSettings): Buffer | u
   if (!text) {
     if (nodeEnv === 'production') {
       throw new ConfigValidationError([
-        `KEY_ENCRYPTION_KEY must be set when NODE_ENV=production (32 random bytes, base64: ${HOW}); it encrypts two-factor secrets at rest`,
+        `KEY_ENCRYPTION_KEY must be set when NODE_ENV=production (32 random bytes, base64: ${HOW}); it encrypts signing keys and two-factor secrets at rest`,
       ]);
     }
     return undefined;
@@ -34,5 +41,8 @@ function readKey(env: KeysVariables, { env: nodeEnv }: BaseSettings): Buffer | u
 
 export const keysSection = defineSection({
   variables: KeysVariables,
-  build: (env, base) => ({ keyEncryptionKey: readKey(env, base) }),
+  build: (env, base) => ({
+    keyEncryptionKey: readKey(env, base),
+    rotationInterval: env.KEY_ROTATION_INTERVAL,
+  }),
 });

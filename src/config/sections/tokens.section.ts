@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { ConfigValidationError } from '../config-validation.error';
-import { defineSection, type BaseSettings } from '../config-section';
+import { defineSection } from '../config-section';
 import { toInt, trimmed } from '../env-transforms';
 
 export class TokensVariables {
@@ -17,10 +17,8 @@ export interface ConfiguredPrivateKey {
   text: string;
 }
 
-function readPrivateKey(
-  env: TokensVariables,
-  { env: nodeEnv }: BaseSettings,
-): ConfiguredPrivateKey | undefined {
+/** The operator-managed static key, when one is set; unset means keys managed (and rotated) in the database. */
+function readPrivateKey(env: TokensVariables): ConfiguredPrivateKey | undefined {
   if (env.JWT_PRIVATE_KEY && env.JWT_PRIVATE_KEY_FILE) {
     throw new ConfigValidationError([
       'JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_FILE are both set: keep one of them',
@@ -39,21 +37,15 @@ function readPrivateKey(
       ]);
     }
   }
-  if (nodeEnv === 'production') {
-    throw new ConfigValidationError([
-      'JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE must be set when NODE_ENV=production ' +
-        '(an EC P-256 or RSA private key, PEM or JWK; see README "Signing keys")',
-    ]);
-  }
   return undefined;
 }
 
 export const tokensSection = defineSection({
   variables: TokensVariables,
-  build: (env, base) => ({
+  build: (env) => ({
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     accessTokenTtl: env.ACCESS_TOKEN_TTL,
-    privateKey: readPrivateKey(env, base),
+    privateKey: readPrivateKey(env),
   }),
 });

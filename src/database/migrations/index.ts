@@ -5,6 +5,7 @@ import { NormalizeEmails1764547200000 } from './1764547200000-normalize-emails';
 import { AccountLifecycle1764633600000 } from './1764633600000-account-lifecycle';
 import { AccessControl1764720000000 } from './1764720000000-access-control';
 import { TwoFactor1764806400000 } from './1764806400000-two-factor';
+import { SigningKeys1764892800000 } from './1764892800000-signing-keys';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AccountLifecycle1764633600000,
   AccessControl1764720000000,
   TwoFactor1764806400000,
+  SigningKeys1764892800000,
 ];

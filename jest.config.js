@@ -48,6 +48,16 @@ module.exports = {
       modulePathIgnorePatterns,
     },
     {
+      // Debian's nginx in front of the app (forward-auth): npm run test:gateway.
+      displayName: 'gateway',
+      testEnvironment: 'node',
+      testEnvironmentOptions: { globalsCleanup: 'off' },
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/gateway/**/*.gateway-spec.ts'],
+      transform,
+      modulePathIgnorePatterns,
+    },
+    {
       displayName: 'browser',
       testEnvironment: 'node',
       testEnvironmentOptions: { globalsCleanup: 'off' },

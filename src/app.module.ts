@@ -18,6 +18,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { MailModule } from './mail/mail.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AppThrottlerGuard } from './throttling/app-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -67,6 +68,7 @@ export class AppModule {
         AuditModule,
         ApiKeysModule,
         AdminModule,
+        OAuthModule,
         HealthModule,
       ],
       providers: [

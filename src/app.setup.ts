@@ -8,7 +8,7 @@ import type { Clock } from './common/clock';
 import { loadConfig, type AppConfig, type EnvOverrides } from './config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { errorBody } from './http/error-body';
-import { acceptJsonOnly } from './http/json-body';
+import { acceptFormOnOAuthRoutes, acceptJsonOnly } from './http/json-body';
 import { createLogger, PinoNestLogger } from './http/logger';
 import { logRequests } from './http/request-log';
 import { RouteTable } from './http/route-table';
@@ -31,6 +31,7 @@ export async function configureApp(
   routes.listen(fastify);
   refuseRequestsWhileClosing(fastify);
   acceptJsonOnly(fastify);
+  acceptFormOnOAuthRoutes(fastify);
   addSecurityHeaders(fastify);
   logRequests(fastify, logger);
   app.useGlobalPipes(createValidationPipe());

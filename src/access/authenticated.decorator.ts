@@ -24,6 +24,11 @@ export interface AuthenticatedOptions {
    * takes user sessions only: API keys get 403 `forbidden` there.
    */
   scopes?: Scope[];
+  /**
+   * Any valid API key may call, whatever its scopes (gateway forward-auth: the route only says who the caller is,
+   * and the gateway decides).
+   */
+  anyApiKey?: boolean;
 }
 
 /**
@@ -35,21 +40,25 @@ export const Authenticated = (options: AuthenticatedOptions = {}) => {
   const scopes = options.scopes ?? [];
   const forbidden = [
     options.roles?.length ? `forbidden: needs one of the roles ${options.roles.join(', ')}` : '',
-    scopes.length
-      ? `insufficient_scope: an API key without ${scopes.join(' and ')}`
+    scopes.length ? `insufficient_scope: an API key without ${scopes.join(' and ')}` : '',
+    scopes.length || options.anyApiKey
+      ? ''
       : 'forbidden: an API key (this route takes user sessions only)',
   ].filter(Boolean);
+  const takesApiKeys = scopes.length > 0 || options.anyApiKey === true;
   return applyDecorators(
     SetMetadata(AUTHENTICATED_KEY, options),
     ApiBearerAuth(BEARER_SCHEME),
-    ...(scopes.length
+    ...(takesApiKeys
       ? [ApiSecurity(API_KEY_SCHEME, scopes), ApiSecurity(API_KEY_BASIC_SCHEME, scopes)]
       : []),
     ApiUnauthorizedResponse({
       type: ErrorResponseDto,
       description: 'missing_token, invalid_token, token_expired or session_revoked',
     }),
-    ApiForbiddenResponse({ type: ErrorResponseDto, description: forbidden.join('; ') }),
+    ...(forbidden.length
+      ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: forbidden.join('; ') })]
+      : []),
   );
 };
 

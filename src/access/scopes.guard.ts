@@ -6,7 +6,7 @@ import { AuthenticatedOptionsReader } from './authenticated.decorator';
 
 /**
  * Global, after the RolesGuard: API keys only reach routes that declare scopes in `@Authenticated({ scopes })`, and
- * only with every one of them. User sessions pass (they hold every scope their roles allow); public routes have
+ * only with every one of them (or routes that take any key: `anyApiKey`). User sessions pass (they hold every scope their roles allow); public routes have
  * no principal and pass too.
  */
 @Injectable()
@@ -20,7 +20,9 @@ export class ScopesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const principal = context.switchToHttp().getRequest<Partial<AuthenticatedRequest>>().principal;
     if (principal?.kind !== 'api_key') return true;
-    const required = this.options.read(context).scopes ?? [];
+    const options = this.options.read(context);
+    if (options.anyApiKey) return true;
+    const required = options.scopes ?? [];
     if (required.length === 0) throw sessionRequired();
     if (required.every((scope) => principal.scopes.includes(scope))) return true;
     throw insufficientScope(required);

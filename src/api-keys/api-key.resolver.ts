@@ -51,8 +51,15 @@ export class ApiKeyResolver implements CredentialResolver {
     return apiKeySchemeOf(request.headers.authorization) !== null;
   }
 
-  async resolve(request: FastifyRequest): Promise<ApiKeyPrincipal> {
-    const header = request.headers.authorization ?? '';
+  resolve(request: FastifyRequest): Promise<ApiKeyPrincipal> {
+    return this.principalOf(request.headers.authorization ?? '');
+  }
+
+  /**
+   * The caller an Authorization header value names (`Bearer pck_…` or `Basic …`), or the 401 that says what is
+   * wrong with it. Introspection and revocation ask it about a key presented in a request body.
+   */
+  async principalOf(header: string): Promise<ApiKeyPrincipal> {
     const scheme = apiKeySchemeOf(header) ?? 'bearer';
     const key = await this.verifiedKey(header, scheme);
     if (!key) throw invalidApiKey(scheme);

@@ -14,6 +14,6 @@ import { ApiKeysService } from './api-keys.service';
   imports: [TypeOrmModule.forFeature([ApiKey]), UsersModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysRepository, ApiKeyCache, ApiKeyUsageService, ApiKeysService, ApiKeyResolver],
-  exports: [ApiKeyResolver],
+  exports: [ApiKeyResolver, ApiKeysService],
 })
 export class ApiKeysModule {}

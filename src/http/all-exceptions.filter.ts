@@ -3,14 +3,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException } from '../common/errors/app.exception';
 import { isStorageUnavailable } from '../database/storage-errors';
 import { describeError, errorBody, internalErrorBody, type ErrorBody } from './error-body';
+import { isOAuthPath, OAUTH_CLIENT_CHALLENGE, oauthErrorBody } from './oauth-protocol';
 import type { RouteTable } from './route-table';
 
 /** Seconds a client is asked to wait after a storage fault: long enough for a lock or a failover to pass. */
 export const STORAGE_RETRY_AFTER_SECONDS = 2;
 
 /**
- * The one place where errors become HTTP answers: `{ statusCode, error, message, code }` for every failure. An
- * unexpected error is logged with the request id and answered with a 500 that reveals nothing else.
+ * The one place where errors become HTTP answers: `{ statusCode, error, message, code }` for every failure (under
+ * /oauth/, the RFCs' `{ error, error_description }`). An unexpected error is logged with the request id and answered
+ * with a 500 that reveals nothing else.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -22,11 +24,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.bodyFor(exception, request, reply);
-    if (exception instanceof AppException) {
-      for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
-    }
+    const headers = exception instanceof AppException ? exception.headers : {};
+    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
     if (typeof body.retryAfter === 'number') void reply.header('retry-after', body.retryAfter);
-    void reply.header('cache-control', 'no-store').status(body.statusCode).send(body);
+    void reply.header('cache-control', 'no-store').status(body.statusCode);
+    if (isOAuthPath(request.url)) {
+      if (body.statusCode === 401 && !headers['www-authenticate']) {
+        void reply.header('www-authenticate', OAUTH_CLIENT_CHALLENGE);
+      }
+      void reply.send(oauthErrorBody(body));
+      return;
+    }
+    void reply.send(body);
   }
 
   private bodyFor(exception: unknown, request: FastifyRequest, reply: FastifyReply): ErrorBody {

@@ -12,7 +12,7 @@ export interface ErrorBody {
 }
 
 /** Clearer words than the reason phrase for failures that happen before a route runs. */
-const MESSAGE_BY_STATUS: Partial<Record<number, string>> = {
+export const MESSAGE_BY_STATUS: Partial<Record<number, string>> = {
   413: 'the request body is larger than this server accepts (BODY_LIMIT)',
   415: 'send the request body as JSON with "Content-Type: application/json"',
 };

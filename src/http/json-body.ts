@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppException } from '../common/errors/app.exception';
+import { MESSAGE_BY_STATUS } from './error-body';
+import { isOAuthPath } from './oauth-protocol';
 
 /** Deeper bodies are refused: no request of this API nests more than a few levels. */
 export const MAX_JSON_DEPTH = 32;
@@ -54,4 +56,32 @@ export function acceptJsonOnly(fastify: FastifyInstance): void {
       done(null, value);
     });
   });
+}
+
+/**
+ * `application/x-www-form-urlencoded` bodies, as the OAuth RFCs send them, on the /oauth/ routes only: everywhere
+ * else they get the same 415 as any other type (a form a browser posts cross-site must not reach a JSON route). A
+ * parameter given twice becomes a list, which the routes refuse (RFC 6749 section 3.2).
+ */
+export function acceptFormOnOAuthRoutes(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (request, body, done) => {
+      if (!isOAuthPath(request.url)) {
+        return done(new AppException('unsupported_media_type', MESSAGE_BY_STATUS[415]!), undefined);
+      }
+      const form: Record<string, string | string[]> = Object.create(null) as Record<
+        string,
+        string | string[]
+      >;
+      for (const [name, value] of new URLSearchParams(body as string)) {
+        const earlier = form[name];
+        form[name] = earlier === undefined ? value : [earlier, value].flat();
+      }
+      const problem = inspectJson(form);
+      if (problem) return done(new AppException('validation_failed', problem), undefined);
+      done(null, form);
+    },
+  );
 }

@@ -65,6 +65,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       .addTag('health', 'Liveness and readiness probes')
       .addTag('api-keys', "The caller's API keys, for machine clients")
       .addTag('admin', 'User, session and audit administration (role admin)')
+      .addTag('oauth', 'For other services: metadata, introspection and revocation (OAuth RFCs)')
       .addBearerAuth(
         { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token' },
         BEARER_SCHEME,

@@ -59,4 +59,6 @@ export type RevocationReason =
   | 'password_reset'
   | 'session_deleted'
   | 'roles_changed'
-  | 'admin_revoked';
+  | 'admin_revoked'
+  /** POST /oauth/revoke with one of the session's tokens (RFC 7009). */
+  | 'token_revoked';

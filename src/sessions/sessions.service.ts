@@ -211,6 +211,13 @@ export class SessionsService {
     return revoked;
   }
 
+  /** The session a refresh token (current or spent) belongs to, or null for a token this server never issued. */
+  async sessionOfRefreshToken(presented: string): Promise<SessionRef | null> {
+    const token = await this.refreshTokens.findByHash(hashRefreshToken(presented));
+    const session = token && (await this.sessions.findById(token.sessionId));
+    return session ? { id: session.id, userId: session.userId } : null;
+  }
+
   listActive(userId: string): Promise<Session[]> {
     return this.sessions.findActive(userId, this.clock.now());
   }

@@ -84,6 +84,11 @@ export class AccessTokenService {
     return this.settings.accessTokenTtl;
   }
 
+  /** `iss` of every access token (JWT_ISSUER). */
+  get issuer(): string {
+    return this.settings.issuer;
+  }
+
   sign({ userId, sessionId, roles, amr }: AccessTokenSubject): string {
     const iat = Math.floor(this.clock.now() / 1000);
     const claims: AccessTokenClaims = {

@@ -11,7 +11,8 @@ const OPERATIONS: Array<{
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   fields: string[];
-  bearer: boolean;
+  /** A user session's access token, or (`'introspection key'`) an API key holding tokens:introspect. */
+  bearer: boolean | 'introspection key';
 }> = [
   { method: 'post', path: '/auth/register', fields: ['email', 'password', 'name'], bearer: false },
   { method: 'post', path: '/auth/login', fields: ['email', 'password'], bearer: false },
@@ -71,6 +72,15 @@ const OPERATIONS: Array<{
   { method: 'get', path: '/verify-email', fields: [], bearer: false },
   { method: 'get', path: '/reset-password', fields: [], bearer: false },
   { method: 'get', path: '/.well-known/jwks.json', fields: [], bearer: false },
+  { method: 'get', path: '/.well-known/oauth-authorization-server', fields: [], bearer: false },
+  {
+    method: 'post',
+    path: '/oauth/introspect',
+    fields: ['token', 'token_type_hint'],
+    bearer: 'introspection key',
+  },
+  { method: 'post', path: '/oauth/revoke', fields: ['token', 'token_type_hint'], bearer: false },
+  { method: 'get', path: '/auth/forward', fields: [], bearer: true },
   { method: 'get', path: '/health', fields: [], bearer: false },
   { method: 'get', path: '/health/live', fields: [], bearer: false },
   { method: 'get', path: '/health/ready', fields: [], bearer: false },
@@ -145,6 +155,8 @@ const queryString = fc
 describe('Any body, any query (property-based, e2e)', () => {
   let t: TestApp;
   let user: Actor;
+  /** An API key holding tokens:introspect, for the introspection route. */
+  let introspectionKey: string;
 
   beforeAll(async () => {
     // Wrong passwords in random bodies count toward lockout; a lock would (rightly) queue a notice mail, a row
@@ -155,6 +167,14 @@ describe('Any body, any query (property-based, e2e)', () => {
     // The only administrator, so that the /admin routes get past the role check to the input, and that no random
     // body can demote, disable or delete it (409 last_admin).
     await t.app.get(UsersService).administer(user.id, { roles: ['user', 'admin'] });
+    const session = await given(t).session(user);
+    introspectionKey = (
+      await t.http
+        .post('/api-keys')
+        .set(bearer(session.accessToken))
+        .send({ name: 'introspection', scopes: ['tokens:introspect'] })
+        .expect(201)
+    ).body.key as string;
   });
   afterAll(async () => {
     await t.close();
@@ -176,16 +196,26 @@ describe('Any body, any query (property-based, e2e)', () => {
     const document = (await t.http.get('/docs-json').expect(200)).body as {
       paths: Record<
         string,
-        Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<
+                string,
+                { schema: { $ref?: string; properties?: Record<string, unknown> } }
+              >;
+            };
+          }
+        >
       >;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
     const documented = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => {
-        const ref = operation.requestBody?.content['application/json'].schema.$ref;
-        const fields = ref
-          ? Object.keys(document.components.schemas[ref.split('/').pop()!].properties)
-          : [];
+        const schema = operation.requestBody?.content['application/json'].schema;
+        const fields = schema?.$ref
+          ? Object.keys(document.components.schemas[schema.$ref.split('/').pop()!].properties)
+          : Object.keys(schema?.properties ?? {});
         return `${method} ${path} ${fields.sort().join(',')}`;
       }),
     );
@@ -199,19 +229,23 @@ describe('Any body, any query (property-based, e2e)', () => {
     await fc.assert(
       fc.asyncProperty(payload(operation.fields), queryString, async (body, query) => {
         // A session of its own for each run: logout may end the one before.
-        const tokens = operation.bearer ? await given(t).session(user) : undefined;
+        const tokens = operation.bearer === true ? await given(t).session(user) : undefined;
         const before = await counts();
         // `{id}` is the fuzzing account's own id: the routes act on a real account, never on a literal.
         const path = operation.path.replace('{id}', user.id);
         let request = t.http[operation.method](`${path}${query ? `?${query}` : ''}`);
         if (tokens) request = request.set(bearer(tokens.accessToken));
+        if (operation.bearer === 'introspection key')
+          request = request.set(bearer(introspectionKey));
         const response =
           operation.method === 'get'
             ? await request
             : await request.set('Content-Type', 'application/json').send(body);
         expect(response.status).toBeLessThan(500);
         if (response.status >= 400) {
-          expect(typeof response.body.code).toBe('string');
+          // The OAuth routes answer errors in the RFCs' form.
+          const errorMember = operation.path.startsWith('/oauth/') ? 'error' : 'code';
+          expect(typeof response.body[errorMember]).toBe('string');
           expect(await counts()).toEqual(before);
         }
       }),

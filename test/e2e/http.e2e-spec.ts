@@ -13,8 +13,12 @@ const ROUTES: Array<{
   path: string;
   public: boolean;
   body?: boolean;
-  /** The scopes an API key needs there; none: user sessions only. */
+  /** The scopes an API key needs there; none: user sessions only ([] with anyKey: any key). */
   scopes?: string[];
+  /** Taken by API keys only, with errors in the OAuth RFCs' form (`error`, not `code`). */
+  oauth?: boolean;
+  /** Never answers 403: any valid credential passes. */
+  anyKey?: boolean;
 }> = [
   { method: 'post', path: '/auth/register', public: true, body: true },
   { method: 'post', path: '/auth/login', public: true, body: true },
@@ -70,6 +74,17 @@ const ROUTES: Array<{
   { method: 'get', path: '/verify-email', public: true },
   { method: 'get', path: '/reset-password', public: true },
   { method: 'get', path: '/.well-known/jwks.json', public: true },
+  { method: 'get', path: '/.well-known/oauth-authorization-server', public: true },
+  {
+    method: 'post',
+    path: '/oauth/introspect',
+    public: false,
+    body: true,
+    scopes: ['tokens:introspect'],
+    oauth: true,
+  },
+  { method: 'post', path: '/oauth/revoke', public: true, body: true },
+  { method: 'get', path: '/auth/forward', public: false, scopes: [], anyKey: true },
   { method: 'get', path: '/health', public: true },
   { method: 'get', path: '/health/live', public: true },
   { method: 'get', path: '/health/ready', public: true },
@@ -221,7 +236,10 @@ describe('HTTP platform (e2e)', () => {
             route: route.path,
             body,
             below500: response.status < 500,
-            successOrCoded: response.status < 400 || typeof response.body.code === 'string',
+            successOrCoded:
+              response.status < 400 ||
+              typeof response.body[route.path.startsWith('/oauth/') ? 'error' : 'code'] ===
+                'string',
           }).toEqual({ route: route.path, body, below500: true, successOrCoded: true });
         }
       }
@@ -391,12 +409,11 @@ describe('HTTP platform (e2e)', () => {
         expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(
           true,
         );
-        expect(operation.security).toEqual(
-          route.scopes
-            ? [{ bearer: [] }, { apiKey: route.scopes }, { apiKeyBasic: route.scopes }]
-            : [{ bearer: [] }],
+        const keys = route.scopes ? [{ apiKey: route.scopes }, { apiKeyBasic: route.scopes }] : [];
+        expect(operation.security).toEqual(route.oauth ? keys : [{ bearer: [] }, ...keys]);
+        expect(Object.keys(operation.responses)).toEqual(
+          expect.arrayContaining(route.anyKey ? ['401'] : ['401', '403']),
         );
-        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
       },
     );
 
@@ -413,7 +430,8 @@ describe('HTTP platform (e2e)', () => {
         const response = await t.http[route.method](route.path)
           .set('Content-Type', 'application/json')
           .send('{}');
-        expect(response.body.code).toBe('missing_token');
+        if (route.oauth) expect(response.body.error).toBe('invalid_client');
+        else expect(response.body.code).toBe('missing_token');
       },
     );
   });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwksController } from './jwks.controller';
 import { KeyEncryptionService } from './key-encryption.service';
 import { SigningKeyRow } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
 
 /**
@@ -12,7 +13,7 @@ import { SigningKeysService } from './signing-keys.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SigningKeyRow])],
   controllers: [JwksController],
-  providers: [SigningKeysService, KeyEncryptionService],
+  providers: [SigningKeysRepository, SigningKeysService, KeyEncryptionService],
   exports: [SigningKeysService, KeyEncryptionService],
 })
 export class KeysModule {}

@@ -8,16 +8,13 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Algorithm } from 'jsonwebtoken';
-import { In, LessThanOrEqual, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { StartupError } from '../common/errors/startup.error';
 import { AppConfigService } from '../config';
-import { TransactionRunner } from '../database/transaction-runner';
-import { isUniqueViolation } from '../database/unique-violation';
 import { KeyEncryptionService } from './key-encryption.service';
 import { SigningKeyRow, type SigningKeyState } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 import {
   generateSigningKey,
   parsePrivateKey,
@@ -106,8 +103,7 @@ export class SigningKeysService
   private refreshFailing = false;
 
   constructor(
-    @InjectRepository(SigningKeyRow) private readonly rows: Repository<SigningKeyRow>,
-    private readonly transactions: TransactionRunner,
+    private readonly rows: SigningKeysRepository,
     private readonly encryption: KeyEncryptionService,
     private readonly clock: Clock,
     config: AppConfigService,
@@ -188,23 +184,12 @@ export class SigningKeysService
       );
     }
     const now = this.clock.now();
-    const kid = await this.transactions.run(async (manager) => {
-      const rows = manager.getRepository(SigningKeyRow);
-      const demoted = await rows.update(
-        onlyIfCurrent ? { state: 'current', kid: onlyIfCurrent } : { state: 'current' },
-        { state: 'previous', deactivatedAt: now },
-      );
-      if (!demoted.affected) return undefined;
-      let promoted = await rows.findOneBy({ state: 'next' });
-      if (promoted) {
-        await rows.update({ kid: promoted.kid }, { state: 'current', activatedAt: now });
-      } else {
-        promoted = this.rowOf(generateSigningKey(), 'current', now);
-        await rows.insert(promoted);
-      }
-      await rows.insert(this.rowOf(generateSigningKey(), 'next', now));
-      return promoted.kid;
-    });
+    const kid = await this.rows.rotate(
+      now,
+      onlyIfCurrent,
+      () => this.rowOf(generateSigningKey(), 'current', now),
+      () => this.rowOf(generateSigningKey(), 'next', now),
+    );
     if (kid) {
       this.logger.log(`rotated the signing key: ${kid} signs from now on`);
       await this.reload();
@@ -228,7 +213,7 @@ export class SigningKeysService
         },
       ];
     }
-    const rows = await this.rows.find({ order: { createdAt: 'DESC', kid: 'ASC' } });
+    const rows = await this.rows.findAll();
     return rows.map(({ kid, alg, state, createdAt, activatedAt, deactivatedAt, retiredAt }) => ({
       kid,
       alg,
@@ -269,15 +254,14 @@ export class SigningKeysService
   /** On first start: a current key (the development key file of an earlier version if there is one) and a next. */
   private async ensureKeys(): Promise<void> {
     const now = this.clock.now();
-    const existing = await this.rows.findBy({ state: In(['current', 'next']) });
+    const existing = await this.rows.findInStates(['current', 'next']);
     if (!existing.some((row) => row.state === 'current')) {
       const file = join(this.dataDir, DEV_KEY_FILE);
       const imported = existsSync(file)
         ? signingKeyOf(parsePrivateKey(readFileSync(file, 'utf8'), file), file)
         : undefined;
-      if (
-        await this.insertUnlessTaken(this.rowOf(imported ?? generateSigningKey(), 'current', now))
-      ) {
+      const row = this.rowOf(imported ?? generateSigningKey(), 'current', now);
+      if (await this.rows.insertUnlessTaken(row)) {
         this.logger.log(
           imported
             ? `imported the signing key ${file} into the database (tokens it signed stay valid)`
@@ -286,35 +270,18 @@ export class SigningKeysService
       }
     }
     if (!existing.some((row) => row.state === 'next')) {
-      await this.insertUnlessTaken(this.rowOf(generateSigningKey(), 'next', now));
-    }
-  }
-
-  /** False when another instance inserted its own key of that state (or that same key) first. */
-  private async insertUnlessTaken(row: SigningKeyRow): Promise<boolean> {
-    try {
-      await this.rows.insert(row);
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
+      await this.rows.insertUnlessTaken(this.rowOf(generateSigningKey(), 'next', now));
     }
   }
 
   private async retireExpired(now: number): Promise<void> {
     const lastToken = now - (this.accessTokenTtl + LEEWAY_SECONDS) * 1000;
-    await this.rows.update(
-      { state: 'previous', deactivatedAt: LessThanOrEqual(lastToken) },
-      { state: 'retired', privateKey: null, retiredAt: now },
-    );
+    await this.rows.retireStoppedBefore(lastToken, now);
   }
 
   /** Builds the key set from the table; KeyObjects of keys seen before are reused. */
   private async reload(): Promise<void> {
-    const rows = await this.rows.find({
-      where: { state: In(PUBLISHED) },
-      order: { createdAt: 'ASC', kid: 'ASC' },
-    });
+    const rows = await this.rows.findInStates(PUBLISHED);
     const current = rows.find((row) => row.state === 'current');
     if (!current) throw new Error('no current signing key in the database');
     const objects = new Map<string, SigningKey>();

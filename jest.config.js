@@ -58,6 +58,16 @@ module.exports = {
       modulePathIgnorePatterns,
     },
     {
+      // Built servers in their own processes on PostgreSQL and Redis, behind nginx: npm run test:cluster.
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      testEnvironmentOptions: { globalsCleanup: 'off' },
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+      transform,
+      modulePathIgnorePatterns,
+    },
+    {
       displayName: 'browser',
       testEnvironment: 'node',
       testEnvironmentOptions: { globalsCleanup: 'off' },

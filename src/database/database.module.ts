@@ -15,6 +15,29 @@ import { TransactionRunner } from './transaction-runner';
 /** Attempts to open the database at start-up, a second apart, when the failure may pass (a server starting). */
 export const CONNECT_ATTEMPTS = 3;
 
+/** The PostgreSQL advisory lock that lets one instance at a time run the migrations ("PCMIGRAT"). */
+export const MIGRATIONS_LOCK = 0x50434d49;
+
+/**
+ * Runs the pending migrations in one transaction. On PostgreSQL, instances starting at once (a deployment of
+ * several) take turns through an advisory lock: the first migrates, the others then find nothing to do.
+ */
+async function runMigrations(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return;
+  }
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
 /** Opens the database and runs the migrations; a failure becomes one line that says what to do. */
 async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const logger = new Logger('Database');
@@ -26,6 +49,7 @@ async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
     const dataSource = new DataSource(options);
     try {
       await dataSource.initialize();
+      await runMigrations(dataSource);
       if (dataSource.options.type === 'sqlite') {
         // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crash of the process loses
         // nothing, a power cut can lose the last commits. Every write costs about a millisecond less.
@@ -60,7 +84,8 @@ async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
         return {
           ...buildDataSourceOptions(database),
           autoLoadEntities: true,
-          migrationsRun: true,
+          // Run by openDatabase, under a lock on PostgreSQL.
+          migrationsRun: false,
           // Retries are openDatabase's: bounded, one line each.
           toRetry: () => false,
         };

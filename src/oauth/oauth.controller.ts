@@ -33,16 +33,17 @@ const INTROSPECTION: AuthenticatedOptions = { scopes: INTROSPECTION_SCOPES };
 
 /**
  * RFC 7662 introspection and RFC 7009 revocation, for other services. Both speak the RFCs: form-encoded (or JSON)
- * bodies, errors as `{error, error_description}`. Not rate limited: introspection is called by resource servers on
- * their own requests, and neither route hashes a password or can guess a 256-bit secret.
+ * bodies, errors as `{error, error_description}`.
  */
 @ApiTags('oauth')
-@SkipThrottle()
 @Controller('oauth')
 export class OAuthController {
   constructor(private readonly inspection: TokenInspectionService) {}
 
   @Post('introspect')
+  // Not rate limited: resource servers introspect on their own requests, and only holders of an introspection
+  // key get past the guard.
+  @SkipThrottle()
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   // The AccessGuard and ScopesGuard read these options; the errors are documented in the RFCs' form below.

@@ -314,20 +314,37 @@ describe('For other services (e2e)', () => {
       }
     });
 
-    it('is not rate limited: a gateway asks on every request of every client', async () => {
+    it('is not rate limited, nor is introspection: gateways and resource servers ask on every request', async () => {
       const limited = await createTestApp({ env: { THROTTLE_LIMIT: '3' } });
       try {
         const user = await given(limited).signedInUser();
+        const owner = await given(limited).admin();
+        const key = (
+          await limited.http
+            .post('/api-keys')
+            .set(bearer(owner.tokens.accessToken))
+            .send({ name: 'introspection', scopes: ['tokens:introspect'] })
+            .expect(201)
+        ).body.key as string;
         for (let request = 0; request < 6; request += 1) {
           await limited.http.get('/auth/forward').set(bearer(user.tokens.accessToken)).expect(200);
+          await limited.http
+            .post('/oauth/introspect')
+            .set(bearer(key))
+            .send({ token: user.tokens.accessToken })
+            .expect(200);
         }
-        // The limit holds elsewhere, and the six calls above did not count toward it.
-        for (let request = 0; request < 3; request += 1) {
+        // The limit holds elsewhere, and the twelve calls above did not count toward it (POST /api-keys did).
+        for (let request = 0; request < 2; request += 1) {
           await limited.http.get('/users/me').set(bearer(user.tokens.accessToken)).expect(200);
         }
         expect(
           (await limited.http.get('/users/me').set(bearer(user.tokens.accessToken))).status,
         ).toBe(429);
+        // Revocation is public: it counts like any other route (RFC form under /oauth/).
+        const revoke = await limited.http.post('/oauth/revoke').send({ token: 'unknown' });
+        expect(revoke.status).toBe(429);
+        expect(revoke.body.error).toBe('temporarily_unavailable');
       } finally {
         await limited.close();
       }

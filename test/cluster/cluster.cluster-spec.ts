@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { PASSWORD } from '../support/http';
+import { MailCatcher } from '../support/mail';
 import type { ServerProcess } from '../support/server-process';
 import { startCluster, type Cluster } from './cluster';
 
@@ -111,13 +112,20 @@ describe('Three instances on one PostgreSQL database and one Redis, behind nginx
   let a: ServerProcess;
   let b: ServerProcess;
   let c: ServerProcess;
+  const mail = new MailCatcher();
 
   beforeAll(async () => {
-    cluster = await startCluster(3, { REFRESH_REUSE_GRACE: '0', LOCKOUT_THRESHOLD: '3' });
+    await mail.start();
+    cluster = await startCluster(3, {
+      REFRESH_REUSE_GRACE: '0',
+      LOCKOUT_THRESHOLD: '3',
+      SMTP_URL: mail.url,
+    });
     [a, b, c] = cluster.instances;
   });
   afterAll(async () => {
     await cluster?.stop();
+    await mail.stop();
   });
 
   it('started at the same moment on an empty database: the migrations ran once, one current and one next key', async () => {
@@ -218,6 +226,29 @@ describe('Three instances on one PostgreSQL database and one Redis, behind nginx
     for (const instance of [b, c]) {
       const delay = await timeUntil(async () => (await me(instance, key)) === 401, 1000);
       expect(delay).toBeDefined();
+    }
+  });
+
+  it('sends each queued mail once, whichever instance queued it and however many outbox workers run', async () => {
+    const addresses = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => registered(cluster.instances[index % 3].url)),
+    );
+    for (const [index, address] of addresses.entries()) {
+      const answer = await call(cluster.instances[index % 3].url, 'POST', '/auth/password/forgot', {
+        body: { email: address },
+      });
+      expect(answer.status).toBe(202);
+    }
+    for (const address of addresses) await mail.find(address, 'Reset your Portcullis password');
+    // Every worker has had a few more turns: still one reset mail (and one verification mail) each.
+    await new Promise((done) => setTimeout(done, 2500));
+    for (const address of addresses) {
+      expect(
+        mail
+          .to(address)
+          .map((message) => message.subject)
+          .sort(),
+      ).toEqual(['Confirm your email address for Portcullis', 'Reset your Portcullis password']);
     }
   });
 

@@ -94,6 +94,10 @@ describe('Swagger UI in a browser', () => {
         'delete /admin/users/{id}/mfa',
         'post /admin/users/{id}/password-reset',
         'get /admin/events',
+        'get /.well-known/oauth-authorization-server',
+        'post /oauth/introspect',
+        'post /oauth/revoke',
+        'get /auth/forward',
       ].sort(),
     );
     // The Authorize dialog offers an access token (JWT) and an API key, as Bearer and as Basic.

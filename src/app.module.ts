@@ -18,6 +18,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { MailModule } from './mail/mail.module';
+import { RedisModule } from './redis/redis.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AppThrottlerGuard } from './throttling/app-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -56,6 +57,7 @@ export class AppModule {
         EventsModule,
         ScheduleModule.forRoot(),
         DatabaseModule,
+        RedisModule,
         MailModule,
         ThrottlingModule,
         UsersModule,

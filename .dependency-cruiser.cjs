@@ -1,12 +1,12 @@
 /** Import rules of src/ (README "Layout"): checked by `npm run lint:imports`, part of `npm run lint` and CI. */
-const GROUND = '(access|common|config|database|events|http)';
+const GROUND = '(access|common|config|database|events|http|redis)';
 
 module.exports = {
   forbidden: [
     {
       name: 'ground-imports-no-feature',
       comment:
-        'The ground folders (access, common, config, database, events, http) are what features build on: ' +
+        'The ground folders (access, common, config, database, events, http, redis) are what features build on: ' +
         'they import nothing from a feature folder.',
       severity: 'error',
       from: { path: `^src/${GROUND}/` },

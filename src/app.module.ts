@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { MailModule } from './mail/mail.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { RedisModule } from './redis/redis.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AppThrottlerGuard } from './throttling/app-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -57,6 +58,7 @@ export class AppModule {
         EventsModule,
         ScheduleModule.forRoot(),
         DatabaseModule,
+        RedisModule,
         MailModule,
         ThrottlingModule,
         UsersModule,

@@ -6,6 +6,7 @@ import { ConfigValidationError, type AppConfig } from './config';
 import { KEEP_ALIVE_TIMEOUT_MS } from './http/server';
 import { DOCS_PATH } from './http/swagger';
 import { SigningKeysService } from './keys/signing-keys.service';
+import { redisEndpoint } from './redis/redis.connection';
 
 /** In-flight requests get this long to finish after SIGINT or SIGTERM. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -84,16 +85,11 @@ async function bootstrap(): Promise<void> {
   logger.info(`listening on ${url} (${config.app.env})`);
   if (config.http.docsEnabled) logger.info(`API docs at ${url}${DOCS_PATH}`);
   logger.info(`database: ${databaseLocation(config)}`);
+  if (config.redis.url) logger.info(`redis: ${redisEndpoint(config.redis.url)}`);
   logger.info(`signing key: ${alg}, kid ${kid}`);
   logger.debug(
     `request timeout ${config.http.requestTimeout} s, keep-alive ${KEEP_ALIVE_TIMEOUT_MS / 1000} s, at most ${config.http.maxConnections} connections`,
   );
-  if (config.redis.url) {
-    logger.warn(
-      'REDIS_URL is set, but this version keeps rate limits and revocation notices per instance; ' +
-        'run a single instance, or expect limits and the one-second revocation to hold per instance only',
-    );
-  }
 }
 
 void bootstrap();

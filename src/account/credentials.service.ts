@@ -90,7 +90,7 @@ export class CredentialsService {
     const user = await this.caller(principal);
     await this.currentPassword.confirm(user, password, context);
     if (!(await this.users.delete(user.id))) throw userGone();
-    this.sessions.forgetUser(user.id);
+    await this.sessions.forgetUser(user.id);
     await this.events.emit('account.deleted', { userId: user.id, email: user.email, context });
   }
 }

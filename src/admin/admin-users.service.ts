@@ -144,7 +144,7 @@ export class AdminUsersService {
   async delete(id: string, actor: Actor): Promise<void> {
     const user = await this.find(id);
     if (!(await this.users.delete(id))) throw userNotFound();
-    this.sessions.forgetUser(id);
+    await this.sessions.forgetUser(id);
     await this.events.emit('admin.user_deleted', {
       userId: id,
       actorId: actor.id,

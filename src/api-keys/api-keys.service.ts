@@ -4,6 +4,7 @@ import { roleAllowsScope, type Scope } from '../access/scopes';
 import { Clock } from '../common/clock';
 import type { RequestContext } from '../events/domain-event-map';
 import { DomainEvents } from '../events/domain-events';
+import { NoticeBus } from '../redis/notice.bus';
 import { UsersService } from '../users/users.service';
 import { ApiKeyCache } from './api-key.cache';
 import type { ApiKey } from './api-key.entity';
@@ -11,6 +12,7 @@ import { formatApiKey, hashApiKeySecret, newApiKeyParts } from './api-key-format
 import { ApiKeyUsageService } from './api-key-usage.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { expiryNotInFuture, scopeNotAllowed } from './api-keys.errors';
+import { API_KEY_REVOKED } from './api-keys.notices';
 
 export interface NewApiKey {
   name: string;
@@ -38,7 +40,10 @@ export class ApiKeysService {
     private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
-  ) {}
+    private readonly notices: NoticeBus,
+  ) {
+    notices.subscribe(API_KEY_REVOKED, ({ apiKeyId }) => this.forget(apiKeyId));
+  }
 
   async create(
     principal: UserPrincipal,
@@ -86,12 +91,20 @@ export class ApiKeysService {
     return this.keys.findByUser(userId);
   }
 
-  /** False for an unknown id or another user's key; the key stops working on this instance at once. */
+  /**
+   * False for an unknown id or another user's key; the key stops working on this instance at once, and on the
+   * others as soon as the notice reaches them.
+   */
   async revoke(userId: string, id: string, context: RequestContext): Promise<boolean> {
     if (!(await this.keys.deleteOwn(id, userId))) return false;
-    this.cache.invalidate(id);
-    this.usage.forget(id);
+    this.forget(id);
+    await this.notices.publish(API_KEY_REVOKED, { apiKeyId: id });
     await this.events.emit('api_key.revoked', { userId, apiKeyId: id, context });
     return true;
+  }
+
+  private forget(id: string): void {
+    this.cache.invalidate(id);
+    this.usage.forget(id);
   }
 }

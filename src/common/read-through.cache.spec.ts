@@ -104,4 +104,31 @@ describe(ReadThroughCache.name, () => {
       expect(await sut.get('b', 1, loader('y2'))).toBe('y1');
     });
   });
+
+  describe('clear', () => {
+    it('drops every entry, final ones too, and stores no load that started before it', async () => {
+      await sut.get('a', 0, loader('final'));
+      await sut.get('b', 0, loader('b1'));
+      const slow = deferred<string>();
+      const stale = sut.get('c', 0, () => slow.promise);
+      sut.clear();
+      slow.resolve('stale');
+      await stale;
+      expect(sut.size).toBe(0);
+      expect(await sut.get('a', 1, loader('a2'))).toBe('a2');
+      expect(await sut.get('b', 1, loader('b2'))).toBe('b2');
+      expect(await sut.get('c', 1, loader('c2'))).toBe('c2');
+    });
+  });
+
+  describe('with a ttl that changes', () => {
+    it('applies the current ttl to entries already stored', async () => {
+      let ttlMs = 30_000;
+      sut = new ReadThroughCache<string, string>({ ttlMs: () => ttlMs, maxEntries: 3 });
+      await sut.get('k', 0, loader('a'));
+      expect(await sut.get('k', 5_000, loader('b'))).toBe('a');
+      ttlMs = 1000;
+      expect(await sut.get('k', 5_000, loader('c'))).toBe('c');
+    });
+  });
 });

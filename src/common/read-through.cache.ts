@@ -1,6 +1,6 @@
 export interface ReadThroughCacheOptions<V> {
-  /** How long a loaded value may be served. */
-  ttlMs: number;
+  /** How long a loaded value may be served; a function when that changes (it is asked on every read). */
+  ttlMs: number | (() => number);
   /** Bound on memory: when full, the oldest entry makes room. */
   maxEntries: number;
   /** Values that can never change again (a revoked session), kept until evicted. */
@@ -30,8 +30,10 @@ export class ReadThroughCache<K, V> {
     if (entry) {
       if (this.options.isFinal?.(entry.value)) return entry.value;
       const age = now - entry.loadedAt;
-      if (age < this.options.ttlMs) {
-        if (age >= this.options.ttlMs / 2) this.load(key, now, load).catch(() => undefined);
+      const ttlMs =
+        typeof this.options.ttlMs === 'number' ? this.options.ttlMs : this.options.ttlMs();
+      if (age < ttlMs) {
+        if (age >= ttlMs / 2) this.load(key, now, load).catch(() => undefined);
         return entry.value;
       }
       this.entries.delete(key);
@@ -48,6 +50,13 @@ export class ReadThroughCache<K, V> {
   invalidateWhere(predicate: (value: V) => boolean): void {
     this.generation += 1;
     for (const [key, entry] of this.entries) if (predicate(entry.value)) this.entries.delete(key);
+    this.loading.clear();
+  }
+
+  /** Forgets every entry, final ones included, and every load in flight. */
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
     this.loading.clear();
   }
 

@@ -66,7 +66,7 @@ describe('configuration', () => {
     it('treats empty variables as unset', () => {
       expect(sut({ PORT: '', REDIS_URL: '' })).toMatchObject({
         http: { port: 3000 },
-        redis: { url: undefined },
+        redis: { url: undefined, prefix: 'portcullis:' },
       });
     });
   });
@@ -139,6 +139,7 @@ describe('configuration', () => {
       ['NODE_ENV', 'staging'],
       ['DATABASE_URL', 'mysql://localhost/db'],
       ['REDIS_URL', 'localhost:6379'],
+      ['REDIS_PREFIX', 'app{1}'],
       ['ARGON2_MEMORY_COST', '1024'],
     ])('stops on a bad %s (%p), naming it', (name, value) => {
       expect(() => sut({ [name]: value })).toThrow(ConfigValidationError);

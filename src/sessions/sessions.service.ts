@@ -5,6 +5,7 @@ import { ReadThroughCache } from '../common/read-through.cache';
 import { AppConfigService, type AppConfig } from '../config';
 import type { RequestContext } from '../events/domain-event-map';
 import { DomainEvents } from '../events/domain-events';
+import { NoticeBus } from '../redis/notice.bus';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationReason, Session } from './session.entity';
@@ -15,6 +16,7 @@ import {
   sessionMaxAgeReached,
   sessionRevoked,
 } from './sessions.errors';
+import { SESSIONS_REVOKED } from './sessions.notices';
 import { SessionsRepository } from './sessions.repository';
 
 /** A session and the refresh token just issued for it (shown to the client once, never stored). */
@@ -26,11 +28,15 @@ export interface IssuedRefreshToken {
 export const hashRefreshToken = (token: string): string =>
   createHash('sha256').update(token).digest('hex');
 
-/** How long "this session is active" may be answered from memory on an instance that did not revoke it. */
+/**
+ * How long "this session is active" may be answered from memory on an instance that did not revoke it, unless
+ * revocation notices reach this instance (REDIS_URL, Redis up): then CACHE_TTL_WITH_NOTICES_MS, since a notice
+ * evicts the entry at once.
+ */
 export const SESSION_STATUS_TTL_MS = 1000;
 
-/** null: the session does not exist (any more). */
-type CachedSessionStatus = { userId: string; active: boolean } | null;
+/** null: the session does not exist (any more). `activeUntil`: its absolute expiry, 0 once revoked. */
+type CachedSessionStatus = { userId: string; activeUntil: number } | null;
 
 /** The session a revocation is about. */
 export type SessionRef = Pick<Session, 'id' | 'userId'>;
@@ -43,11 +49,14 @@ export type SessionRef = Pick<Session, 'id' | 'userId'>;
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
   private readonly settings: AppConfig['sessions'];
-  /** Answers the access-token check on every request without a query; revoking code invalidates it. */
+  /**
+   * Answers the access-token check on every request without a query; revoking code invalidates it here and, through
+   * a notice, on the other instances.
+   */
   private readonly statuses = new ReadThroughCache<string, CachedSessionStatus>({
-    ttlMs: SESSION_STATUS_TTL_MS,
+    ttlMs: () => this.notices.cacheTtl(SESSION_STATUS_TTL_MS),
     maxEntries: 100_000,
-    isFinal: (status) => status === null || !status.active,
+    isFinal: (status) => status === null || status.activeUntil === 0,
   });
 
   constructor(
@@ -55,9 +64,16 @@ export class SessionsService {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly notices: NoticeBus,
     config: AppConfigService,
   ) {
     this.settings = config.get('sessions', { infer: true });
+    notices.subscribe(SESSIONS_REVOKED, (notice) => {
+      if ('sessionId' in notice) this.statuses.invalidate(notice.sessionId);
+      else this.forgetCachedUser(notice.userId);
+    });
+    // Notices sent while they could not reach this instance are lost: start again from the database.
+    notices.onDeliveryChange(() => this.statuses.clear());
   }
 
   /**
@@ -148,7 +164,8 @@ export class SessionsService {
 
   /**
    * Revokes one session; its refresh tokens stop working at once, its access tokens on this instance at once and on
-   * others within SESSION_STATUS_TTL_MS. False when it was already revoked (a second logout is harmless).
+   * others as soon as the notice reaches them (within SESSION_STATUS_TTL_MS without Redis). False when it was
+   * already revoked (a second logout is harmless).
    */
   async revoke(
     session: SessionRef,
@@ -158,6 +175,7 @@ export class SessionsService {
     const revoked = await this.sessions.revoke(session.id, reason, this.clock.now());
     this.statuses.invalidate(session.id);
     if (revoked) {
+      await this.notices.publish(SESSIONS_REVOKED, { sessionId: session.id });
       await this.events.emit('session.revoked', {
         userId: session.userId,
         sessionId: session.id,
@@ -177,8 +195,9 @@ export class SessionsService {
     except?: string,
   ): Promise<number> {
     const count = await this.sessions.revokeAllForUser(userId, reason, this.clock.now(), except);
-    this.statuses.invalidateWhere((status) => status?.userId === userId);
+    this.forgetCachedUser(userId);
     if (count > 0) {
+      await this.notices.publish(SESSIONS_REVOKED, { userId });
       await this.events.emit('session.revoked', {
         userId,
         sessionId: null,
@@ -200,6 +219,7 @@ export class SessionsService {
     );
     this.statuses.invalidate(sessionId);
     if (revoked) {
+      await this.notices.publish(SESSIONS_REVOKED, { sessionId });
       await this.events.emit('session.revoked', {
         userId,
         sessionId,
@@ -222,9 +242,10 @@ export class SessionsService {
     return this.sessions.findActive(userId, this.clock.now());
   }
 
-  /** Forgets what this instance cached of a deleted user's sessions (their rows are gone). */
-  forgetUser(userId: string): void {
-    this.statuses.invalidateWhere((status) => status?.userId === userId);
+  /** Forgets what the instances cached of a deleted user's sessions (their rows are gone). */
+  async forgetUser(userId: string): Promise<void> {
+    this.forgetCachedUser(userId);
+    await this.notices.publish(SESSIONS_REVOKED, { userId });
   }
 
   /**
@@ -248,14 +269,16 @@ export class SessionsService {
     const status = await this.statuses.get(sessionId, this.clock.now(), async () => {
       const row = await this.sessions.findStatus(sessionId);
       if (!row) return null;
-      return {
-        userId: row.userId,
-        active: row.revokedAt === null && row.expiresAt > this.clock.now(),
-      };
+      return { userId: row.userId, activeUntil: row.revokedAt === null ? row.expiresAt : 0 };
     });
     if (status === null) return 'ended';
     if (status.userId !== userId) return 'foreign';
-    return status.active ? 'active' : 'ended';
+    // The expiry is checked on every read: an entry may be served for longer than the session has left.
+    return status.activeUntil > this.clock.now() ? 'active' : 'ended';
+  }
+
+  private forgetCachedUser(userId: string): void {
+    this.statuses.invalidateWhere((status) => status?.userId === userId);
   }
 
   private assertLive(session: Session, now: number): void {

@@ -1,22 +1,40 @@
 import { Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfigService } from '../config';
+import { RedisConnection } from '../redis/redis.connection';
 import { isLoginRateLimited, LOGIN_THROTTLER } from './app-throttler.guard';
 import { FixedWindowThrottlerStorage } from './fixed-window.storage';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** Where the counters live: in Redis, shared by every instance, when REDIS_URL is set; in this process otherwise. */
+const COUNTERS = Symbol('COUNTERS');
 
 @Module({
-  providers: [FixedWindowThrottlerStorage],
-  exports: [FixedWindowThrottlerStorage],
+  providers: [
+    FixedWindowThrottlerStorage,
+    {
+      provide: COUNTERS,
+      inject: [RedisConnection, FixedWindowThrottlerStorage],
+      useFactory: (
+        redis: RedisConnection,
+        memory: FixedWindowThrottlerStorage,
+      ): ThrottlerStorage => (redis.configured ? new RedisThrottlerStorage(redis, memory) : memory),
+    },
+  ],
+  exports: [COUNTERS],
 })
 class ThrottlerStorageModule {}
 
-/** Rate limits: THROTTLE_LIMIT per THROTTLE_TTL for every client, LOGIN_THROTTLE_LIMIT per minute on login. */
+/**
+ * Rate limits: THROTTLE_LIMIT per THROTTLE_TTL for every client, LOGIN_THROTTLE_LIMIT per minute on login; counted
+ * across instances with REDIS_URL.
+ */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       imports: [ThrottlerStorageModule],
-      inject: [AppConfigService, FixedWindowThrottlerStorage],
-      useFactory: (config: AppConfigService, storage: FixedWindowThrottlerStorage) => {
+      inject: [AppConfigService, COUNTERS],
+      useFactory: (config: AppConfigService, storage: ThrottlerStorage) => {
         const { limit, ttl, loginLimit } = config.get('throttle', { infer: true });
         return {
           storage,

@@ -12,7 +12,9 @@ import type { Algorithm } from 'jsonwebtoken';
 import { Clock } from '../common/clock';
 import { StartupError } from '../common/errors/startup.error';
 import { AppConfigService } from '../config';
+import { NoticeBus } from '../redis/notice.bus';
 import { KeyEncryptionService } from './key-encryption.service';
+import { KEYS_CHANGED } from './keys.notices';
 import { SigningKeyRow, type SigningKeyState } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
 import {
@@ -83,7 +85,7 @@ function keySetOf(
  * `current` and signs; one is `next`, published ahead so that every verifier knows it before it signs; `previous`
  * keys stay published until every token they signed has expired, then retire. A rotation promotes next to current
  * in one transaction whose first statement is conditional, so that of several instances rotating at once one wins;
- * every instance reads the table every few seconds (and at once when told). Static: JWT_PRIVATE_KEY(_FILE), one
+ * every instance reads the table every few seconds, and at once on a KEYS_CHANGED notice (with REDIS_URL). Static: JWT_PRIVATE_KEY(_FILE), one
  * operator-managed key that never rotates.
  */
 @Injectable()
@@ -106,6 +108,7 @@ export class SigningKeysService
     private readonly rows: SigningKeysRepository,
     private readonly encryption: KeyEncryptionService,
     private readonly clock: Clock,
+    private readonly notices: NoticeBus,
     config: AppConfigService,
   ) {
     const configured = config.get('tokens', { infer: true }).privateKey;
@@ -156,6 +159,8 @@ export class SigningKeysService
   onApplicationBootstrap(): void {
     if (!this.managed) return;
     this.timer = setInterval(() => void this.refresh(), KEY_REFRESH_INTERVAL_MS).unref();
+    // Another instance (or the CLI) rotated: read the table at once, not at the next periodic read.
+    this.notices.subscribe(KEYS_CHANGED, () => void this.refresh());
   }
 
   onApplicationShutdown(): void {
@@ -193,6 +198,7 @@ export class SigningKeysService
     if (kid) {
       this.logger.log(`rotated the signing key: ${kid} signs from now on`);
       await this.reload();
+      await this.notices.publish(KEYS_CHANGED, { current: kid });
     }
     return kid;
   }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { requireRedis, uniqueRedisPrefix } from '../support/redis';
 import { runServer, untilListening, type ServerProcess } from '../support/server-process';
 import { startNginx, type Nginx } from '../support/nginx';
 
 /** What the cluster runs on: the PostgreSQL and Redis servers of the machine (DESIGN.md, "Stack"). */
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface Cluster {
   instances: ServerProcess[];
@@ -44,17 +44,21 @@ async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }>
 
 /**
  * `count` built servers (dist/main.js, each its own process and DATA_DIR) started at the same moment on one fresh
- * PostgreSQL database, with one key-encryption key, behind Debian's nginx (round-robin upstream, as a load balancer
+ * PostgreSQL database and one Redis, with one key-encryption key, behind Debian's nginx (round-robin upstream, as a load balancer
  * in front of a deployment).
  */
 export async function startCluster(
   count: number,
   env: Record<string, string> = {},
 ): Promise<Cluster> {
+  const redisUrl = await requireRedis();
   const database = await createDatabase();
   const shared = {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    // Counters and notices of their own: other runs sharing this Redis never meet them.
+    REDIS_PREFIX: uniqueRedisPrefix(),
     KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     ARGON2_MAX_CONCURRENCY: '1',

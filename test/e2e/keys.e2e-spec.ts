@@ -10,6 +10,7 @@ import { given } from '../support/actors';
 import { createTestApp, restartTestApp, type TestApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { bearer, login, register } from '../support/http';
+import { requireRedis, uniqueRedisPrefix } from '../support/redis';
 import { storedBytes } from '../support/stored-bytes';
 
 interface Jwk {
@@ -184,6 +185,28 @@ describe('Keys (e2e)', () => {
         const fromB = await login(b.http, user.email);
         expect(kidOf(fromB.accessToken)).toBe(kidOf(fromA.accessToken));
         expect(await kids(b)).toEqual(await kids(t));
+      } finally {
+        await b.stop();
+      }
+    });
+
+    it('with REDIS_URL, another instance picks a rotation up at once (a keys.changed notice), not at its next read', async () => {
+      const redis = { REDIS_URL: await requireRedis(), REDIS_PREFIX: uniqueRedisPrefix() };
+      await t.stop();
+      t = await createTestApp({
+        env: { ...t.env, ...redis },
+        clock: t.clock,
+        database: t.database,
+      });
+      const b = await secondInstance(t, redis);
+      try {
+        const kid = await t.app.get(SigningKeysService).rotate();
+        // B reads the key table every 5 s: within half a second, only the notice can have told it.
+        const started = Date.now();
+        while (b.app.get(SigningKeysService).signing.kid !== kid && Date.now() - started < 500) {
+          await new Promise((done) => setTimeout(done, 10));
+        }
+        expect(b.app.get(SigningKeysService).signing.kid).toBe(kid);
       } finally {
         await b.stop();
       }

@@ -22,11 +22,19 @@ export class SessionsCleanupJob {
   @Interval(EVERY_MS)
   async run(): Promise<number> {
     if (!(await this.leases.acquire('sessions-cleanup', EVERY_MS / 2000))) return 0;
-    let total = 0;
-    for (let deleted = BATCH; deleted > 0; total += deleted) {
-      deleted = await this.sessions.purgeEnded(BATCH);
+    let sessions = 0;
+    for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {
+      deleted = await this.sessions.purgeEndedSessions(BATCH);
     }
-    if (total > 0) this.logger.log(`deleted ${total} ended sessions and stale refresh tokens`);
-    return total;
+    let tokens = 0;
+    for (let after: number | null = 0; after !== null;) {
+      const step = await this.sessions.purgeStaleTokens(BATCH, after);
+      tokens += step.deleted;
+      after = step.next;
+    }
+    if (sessions + tokens > 0) {
+      this.logger.log(`deleted ${sessions} ended sessions and ${tokens} stale refresh tokens`);
+    }
+    return sessions + tokens;
   }
 }

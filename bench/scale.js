@@ -528,8 +528,13 @@ const ROUTES = {
         },
       ],
     }),
-  'POST /auth/refresh': (d) =>
-    cannon({
+  'POST /auth/refresh': async (d) => {
+    // The tokens of requests in flight when a run stops are lost with their answers: top the pool up first.
+    const missing = CONNECTIONS + 2 - d.refreshPool.length;
+    if (missing > 0) {
+      d.refreshPool.push(...(await d.sessions(missing)).map((tokens) => tokens.refreshToken));
+    }
+    return cannon({
       title: 'POST /auth/refresh',
       url: d.server.url,
       requests: [
@@ -546,7 +551,8 @@ const ROUTES = {
           },
         },
       ],
-    }),
+    });
+  },
   'GET /users/me': (d) => {
     let next = 0;
     return cannon({

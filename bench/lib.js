@@ -60,10 +60,14 @@ const post = (url, body) =>
     body: JSON.stringify(body),
   });
 
-/** Starts a compiled Portcullis (`main`: a dist/main.js) on a fresh SQLite database in a temporary folder. */
-async function startPortcullis(main = join(ROOT, 'dist', 'main.js'), env = {}) {
+/**
+ * Starts a compiled Portcullis (`main`: a dist/main.js) on a fresh SQLite database in a temporary folder, or on the
+ * database and in the data folder that `options.dataDir` and `env` name (kept when it stops). `options.ipc` opens
+ * a message channel to the child. `stop()` answers once the process has exited.
+ */
+async function startPortcullis(main = join(ROOT, 'dist', 'main.js'), env = {}, options = {}) {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'portcullis-bench-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(os.tmpdir(), 'portcullis-bench-'));
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [main], {
     cwd: dataDir,
@@ -81,8 +85,9 @@ async function startPortcullis(main = join(ROOT, 'dist', 'main.js'), env = {}) {
       LOGIN_THROTTLE_LIMIT: '1000000000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit', ...(options.ipc ? ['ipc'] : [])],
   });
+  const exited = new Promise((done) => child.once('exit', done));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error('the server exited during start-up');
@@ -97,10 +102,12 @@ async function startPortcullis(main = join(ROOT, 'dist', 'main.js'), env = {}) {
   return {
     url,
     pid: child.pid,
+    child,
     startupMs,
-    stop: () => {
+    stop: async () => {
       child.kill();
-      rmSync(dataDir, { recursive: true, force: true });
+      await exited;
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -11,6 +11,7 @@ export class RefreshToken {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
+  /** Indexed for the foreign key's ON DELETE CASCADE: deleting a session finds its tokens by this column. */
   @Index('ix_refresh_tokens_session_id')
   @Column({ name: 'session_id', type: 'varchar', length: 36 })
   sessionId!: string;
@@ -20,11 +21,12 @@ export class RefreshToken {
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash!: string;
 
-  /** The token this one was rotated from; null for the first token of a session. */
-  @Index('ix_refresh_tokens_parent_id')
+  /** The token this one was rotated from; null for the first token of a session. Recorded, never looked up. */
   @Column({ name: 'parent_id', type: 'varchar', length: 36, nullable: true })
   parentId!: string | null;
 
+  /** Indexed: the clean-up job finds stale tokens by it. */
+  @Index('ix_refresh_tokens_created_at')
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 

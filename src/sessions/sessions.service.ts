@@ -249,15 +249,23 @@ export class SessionsService {
   }
 
   /**
-   * Deletes, in batches of `limit`, sessions that ended more than a refresh lifetime ago and refresh tokens that
-   * can no longer matter; answers how many rows went.
+   * Deletes up to `limit` sessions that ended more than a refresh lifetime ago (their refresh tokens go with them);
+   * answers how many went.
    */
-  async purgeEnded(limit: number): Promise<number> {
-    const before = this.clock.now() - this.settings.refreshTokenTtl * 1000;
-    return (
-      (await this.sessions.deleteEnded(before, limit)) +
-      (await this.refreshTokens.deleteStale(before, limit))
-    );
+  purgeEndedSessions(limit: number): Promise<number> {
+    return this.sessions.deleteEnded(this.purgeBefore(), limit);
+  }
+
+  /**
+   * One step of the walk through refresh tokens issued more than a refresh lifetime ago, from `after` (see
+   * RefreshTokensRepository.deleteStale): those that are no session's current token can no longer matter.
+   */
+  purgeStaleTokens(limit: number, after = 0): Promise<{ deleted: number; next: number | null }> {
+    return this.refreshTokens.deleteStale(this.purgeBefore(), limit, after);
+  }
+
+  private purgeBefore(): number {
+    return this.clock.now() - this.settings.refreshTokenTtl * 1000;
   }
 
   /**

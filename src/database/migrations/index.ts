@@ -6,6 +6,7 @@ import { AccountLifecycle1764633600000 } from './1764633600000-account-lifecycle
 import { AccessControl1764720000000 } from './1764720000000-access-control';
 import { TwoFactor1764806400000 } from './1764806400000-two-factor';
 import { SigningKeys1764892800000 } from './1764892800000-signing-keys';
+import { IndexesAtScale1764979200000 } from './1764979200000-indexes-at-scale';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AccessControl1764720000000,
   TwoFactor1764806400000,
   SigningKeys1764892800000,
+  IndexesAtScale1764979200000,
 ];

@@ -123,6 +123,71 @@ describe(RedisThrottlerStorage.name, () => {
       expect((await second.sut.increment('shared', 60_000, 2, 60_000)).isBlocked).toBe(true);
     });
 
+    describe('hits of one key that arrive together', () => {
+      /** What the in-process storage answers for the same hits, one after the other. */
+      async function oneByOne(
+        hits: number,
+        args: [number, number, number],
+        before: (memory: FixedWindowThrottlerStorage) => Promise<void> = async () => undefined,
+      ) {
+        const memory = new FixedWindowThrottlerStorage(new SystemClock());
+        try {
+          await before(memory);
+          const records = [];
+          for (let hit = 0; hit < hits; hit += 1)
+            records.push(await memory.increment('k', ...args));
+          return records;
+        } finally {
+          memory.onModuleDestroy();
+        }
+      }
+      const together = (sut: RedisThrottlerStorage, hits: number, args: [number, number, number]) =>
+        Promise.all(Array.from({ length: hits }, () => sut.increment('k', ...args)));
+
+      it('are answered as the in-process storage answers them one by one, in fewer calls', async () => {
+        const { sut } = await storage();
+        const redis = rawRedis();
+        const monitor = await redis.monitor();
+        let calls = 0;
+        monitor.on('monitor', (_time: string, [command, ...args]: string[]) => {
+          if (/^eval/i.test(command) && args.some((arg) => arg.startsWith(prefix))) calls += 1;
+        });
+        try {
+          const args: [number, number, number] = [60_000, 5, 30_000];
+          expect(await together(sut, 12, args)).toEqual(await oneByOne(12, args));
+          expect(await together(sut, 3, args)).toEqual((await oneByOne(15, args)).slice(12));
+          await eventually('the monitor saw the calls', () => calls >= 2);
+          expect(calls).toBeLessThan(15);
+        } finally {
+          monitor.disconnect();
+          redis.disconnect();
+        }
+      });
+
+      it('count one hit, which blocks again, when the block ended but the window goes on', async () => {
+        const { sut } = await storage();
+        const args: [number, number, number] = [60_000, 2, 300];
+        await together(sut, 3, args);
+        await sleep(350);
+        const records = await together(sut, 3, args);
+        expect(records.map((record) => [record.totalHits, record.isBlocked])).toEqual([
+          [4, true],
+          [4, true],
+          [4, true],
+        ]);
+        const memory = new FixedWindowThrottlerStorage(new SystemClock());
+        try {
+          for (let hit = 0; hit < 3; hit += 1) await memory.increment('k', ...args);
+          await sleep(350);
+          const expected = [];
+          for (let hit = 0; hit < 3; hit += 1) expected.push(await memory.increment('k', ...args));
+          expect(records).toEqual(expected);
+        } finally {
+          memory.onModuleDestroy();
+        }
+      });
+    });
+
     it('sends the script once per connection, then calls it by its hash', async () => {
       const { sut } = await storage();
       const redis = rawRedis();
@@ -179,7 +244,13 @@ describe(RedisThrottlerStorage.name, () => {
       },
     );
 
-    it.each(['+OK\r\n', ':5\r\n', '*3\r\n:1\r\n:-5\r\n:0\r\n', '*1\r\n$-1\r\n'])(
+    it.each([
+      '+OK\r\n',
+      ':5\r\n',
+      '*4\r\n:0\r\n:1\r\n:-5\r\n:0\r\n',
+      '*4\r\n:0\r\n:9\r\n:5\r\n:0\r\n',
+      '*1\r\n$-1\r\n',
+    ])(
       'counts in this process when Redis answers the increment with something else than counts (%j)',
       async (answer) => {
         proxy = await redisProxy();

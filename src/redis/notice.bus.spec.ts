@@ -51,10 +51,11 @@ describe(NoticeBus.name, () => {
     proxy = await redisProxy();
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
   });
   afterEach(async () => {
     for (const connection of connections.splice(0)) await connection.onApplicationShutdown();
-    await proxy.close();
+    await proxy?.close();
     jest.restoreAllMocks();
   });
 

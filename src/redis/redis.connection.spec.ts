@@ -42,7 +42,7 @@ describe(RedisConnection.name, () => {
   afterEach(async () => {
     await sut?.onApplicationShutdown();
     sut = undefined;
-    await proxy.close();
+    await proxy?.close();
     jest.restoreAllMocks();
   });
 
@@ -77,6 +77,23 @@ describe(RedisConnection.name, () => {
       await new Promise((resolve) => setTimeout(resolve, 700));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/unreachable \(connect ECONNREFUSED/);
+    });
+
+    it('starts without Redis, and says so once, when the server takes the connection but never answers', async () => {
+      const silent = await fakeRedis('');
+      try {
+        const connection = await connect(silent.url);
+        expect(connection.up).toBe(false);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain('not ready within 2 s');
+        // The watchdog replaces the silent connection meanwhile; that is the same outage.
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        expect(warnings).toHaveLength(1);
+      } finally {
+        await sut?.onApplicationShutdown();
+        sut = undefined;
+        await silent.close();
+      }
     });
 
     it('warns once per outage, saying what keeps working, and says once when Redis is back', async () => {

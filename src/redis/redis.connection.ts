@@ -170,24 +170,22 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     for (const link of this.links) link.redis.connect().catch(() => undefined);
     // Serve from the first request with Redis when it answers, without Redis when it does not; never wait long.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        // Serving without Redis from now on is an outage like any other: said once, now.
-        if (this.state === 'starting') {
-          this.failedSinceStart = true;
-          if (this.lastProblem === 'not connected yet') {
-            this.lastProblem = `no answer within ${FIRST_CONNECTION_WAIT_MS / 1000} s`;
-          }
-          this.update();
-        }
-        resolve();
-      }, FIRST_CONNECTION_WAIT_MS);
       const done = () => {
         clearTimeout(timer);
+        const index = this.changeListeners.indexOf(done);
+        if (index >= 0) this.changeListeners.splice(index, 1);
         resolve();
       };
+      const timer = setTimeout(done, FIRST_CONNECTION_WAIT_MS);
       if (this.state !== 'starting') done();
       else this.changeListeners.push(done);
     });
+    if (this.state === 'starting') {
+      // Connected, perhaps, but not ready: the server starts without Redis, and says so.
+      this.lastProblem = `not ready within ${FIRST_CONNECTION_WAIT_MS / 1000} s (${this.lastProblem})`;
+      this.failedSinceStart = true;
+      this.update();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

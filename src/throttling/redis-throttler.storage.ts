@@ -126,7 +126,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     const batches = [...this.batches.values()];
     this.batches = new Map();
     const calls = this.redis.runAll(
-      batches.map(({ key, ttl, limit, blockDuration, settles }) => (client: Redis) => {
+      batches.map(({ key, ttl, limit, blockDuration, settles }) => async (client: Redis) => {
         // {…}: both keys of a client in one hash slot, as a Redis Cluster requires of one script's keys.
         const hitsKey = `${this.prefix}{${key}}`;
         return (client as WithFixedWindow)[COMMAND](

@@ -89,7 +89,7 @@ describe('Redis (e2e)', () => {
       c = await twoInstances({ LOGIN_THROTTLE_LIMIT: '4' });
     });
     afterAll(async () => {
-      await c.close();
+      await c?.close();
     });
 
     it('both say ready, with Redis up', async () => {
@@ -238,8 +238,8 @@ describe('Redis (e2e)', () => {
       c = await twoInstances({ LOGIN_THROTTLE_LIMIT: '3' }, { urlOfB: proxy.url(), logsOfB: logs });
     });
     afterAll(async () => {
-      await c.close();
-      await proxy.close();
+      await c?.close();
+      await proxy?.close();
     });
 
     it('while down: B answers, says degraded, counts limits in its own memory, and logs one warning', async () => {

@@ -19,14 +19,15 @@ export async function requireRedis(): Promise<string> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  let cause: Error | undefined;
+  client.on('error', (error: Error) => (cause ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     throw new Error(
-      `these tests need Redis at ${url} (${(error as Error).message}): start it with redis-server, or set ` +
-        'TEST_REDIS_URL=redis://host:port',
+      `these tests need Redis at ${url} (${(cause ?? (error as Error)).message}): start it with ` +
+        'redis-server, or set TEST_REDIS_URL=redis://host:port',
     );
   } finally {
     client.disconnect();

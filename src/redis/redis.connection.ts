@@ -133,22 +133,6 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     return withDeadline(command(this.client), REDIS_COMMAND_TIMEOUT_MS);
   }
 
-  /**
-   * Several commands as `run` sends one, in one write to the socket rather than one each: one system call here and
-   * one read in Redis for the lot.
-   */
-  runAll<T>(commands: Array<(client: Redis) => Promise<T>>): Array<Promise<T>> {
-    const client = this.client;
-    if (!client) return commands.map(() => Promise.reject(new Error('REDIS_URL is not set')));
-    const stream = client.status === 'ready' ? client.stream : undefined;
-    stream?.cork();
-    try {
-      return commands.map((command) => withDeadline(command(client), REDIS_COMMAND_TIMEOUT_MS));
-    } finally {
-      stream?.uncork();
-    }
-  }
-
   /** Listens to `channel` (a full channel name) on the subscriber, now and after every reconnection. */
   listen(channel: string): void {
     if (!this.subscriber || this.channels.has(channel)) return;

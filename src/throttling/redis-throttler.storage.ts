@@ -7,53 +7,56 @@ import { FixedWindowThrottlerStorage } from './fixed-window.storage';
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
- * `n` hits of one key, one after the other, as one atomic step: KEYS[1] counts the window's hits and expires with
- * the window, KEYS[2] exists while the key is blocked. ARGV: window ms, limit, block ms, n. The rules are
- * FixedWindowThrottlerStorage's, with Redis's clock: a hit while blocked is not counted; the hit that goes over the
- * limit is counted and starts the block. Answers {hits before, hits counted, ms left in the window, ms left in
- * the block (0: not blocked)}.
+ * The hits of several keys, each key's hits counted one after the other as FixedWindowThrottlerStorage counts
+ * them, with Redis's clock: a hit while blocked is not counted; the hit that goes over the limit is counted and
+ * starts the block. Key i is KEYS[2i-1] (its hits in the window, expiring with the window) and KEYS[2i] (present
+ * while it is blocked), with ARGV[4i-3..4i]: window ms, limit, block ms, hits. Answers four numbers per key: hits
+ * before, hits counted, ms left in the window, ms left in the block (0: not blocked); -1 four times for a key whose
+ * step failed (a key of another type in its place), which does not stop the others.
  */
 const FIXED_WINDOW_SCRIPT = `
-local windowMs = tonumber(ARGV[1])
-local blockedFor = redis.call('PTTL', KEYS[2])
-if blockedFor > 0 then
-  local windowLeft = redis.call('PTTL', KEYS[1])
-  if windowLeft < 0 then windowLeft = windowMs end
-  return {tonumber(redis.call('GET', KEYS[1]) or '0'), 0, windowLeft, blockedFor}
+local function count(hitsKey, blockKey, windowMs, limit, blockMs, n)
+  local blockedFor = redis.call('PTTL', blockKey)
+  if blockedFor > 0 then
+    local windowLeft = redis.call('PTTL', hitsKey)
+    if windowLeft < 0 then windowLeft = windowMs end
+    return tonumber(redis.call('GET', hitsKey) or '0'), 0, windowLeft, blockedFor
+  end
+  local hits = redis.call('INCRBY', hitsKey, n)
+  local before = hits - n
+  local counted = n
+  if before > limit then
+    counted = 1
+  elseif before + n > limit + 1 then
+    counted = limit + 1 - before
+  end
+  if counted < n then hits = redis.call('DECRBY', hitsKey, n - counted) end
+  local windowLeft = redis.call('PTTL', hitsKey)
+  if windowLeft < 0 then
+    redis.call('PEXPIRE', hitsKey, windowMs)
+    windowLeft = windowMs
+  end
+  if hits > limit then
+    redis.call('SET', blockKey, '1', 'PX', blockMs)
+    return before, counted, windowLeft, blockMs
+  end
+  return before, counted, windowLeft, 0
 end
-local limit = tonumber(ARGV[2])
-local n = tonumber(ARGV[4])
-local hits = redis.call('INCRBY', KEYS[1], n)
-local before = hits - n
-local counted = n
-if before > limit then
-  counted = 1
-elseif before + n > limit + 1 then
-  counted = limit + 1 - before
+local answers = {}
+for i = 1, #KEYS / 2 do
+  local at = 4 * (i - 1)
+  local ok, before, counted, windowLeft, blockLeft = pcall(count, KEYS[2 * i - 1], KEYS[2 * i],
+    tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4]))
+  if not ok then before, counted, windowLeft, blockLeft = -1, -1, -1, -1 end
+  answers[at + 1], answers[at + 2], answers[at + 3], answers[at + 4] = before, counted, windowLeft, blockLeft
 end
-if counted < n then hits = redis.call('DECRBY', KEYS[1], n - counted) end
-local windowLeft = redis.call('PTTL', KEYS[1])
-if windowLeft < 0 then
-  redis.call('PEXPIRE', KEYS[1], windowMs)
-  windowLeft = windowMs
-end
-if hits > limit then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-  return {before, counted, windowLeft, tonumber(ARGV[3])}
-end
-return {before, counted, windowLeft, 0}
+return answers
 `;
-const COMMAND = 'portcullisFixedWindow';
 
-type WithFixedWindow = Redis & {
-  [COMMAND](
-    hitsKey: string,
-    blockKey: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    hits: number,
-  ): Promise<unknown>;
+const COMMAND = 'portcullisFixedWindows';
+
+type WithFixedWindows = Redis & {
+  [COMMAND](keys: number, ...keysThenArgs: Array<string | number>): Promise<unknown>;
 };
 
 /** One request's answer, or null: Redis did not count it (the request is then counted in this process). */
@@ -68,21 +71,24 @@ interface Batch {
   settles: Settle[];
 }
 
-const isCounts = (value: unknown): value is [number, number, number, number] =>
-  Array.isArray(value) &&
-  value.length === 4 &&
-  value.every((item) => typeof item === 'number' && Number.isSafeInteger(item) && item >= 0);
+/** The script's four numbers for batch `index` of `batches`, when they are counts. */
+function countsOf(answer: unknown, index: number, batches: number): number[] | null {
+  if (!Array.isArray(answer) || answer.length !== 4 * batches) return null;
+  const counts = answer.slice(4 * index, 4 * index + 4) as unknown[];
+  return counts.every((item) => typeof item === 'number' && Number.isSafeInteger(item) && item >= 0)
+    ? (counts as number[])
+    : null;
+}
 
 /**
  * Rate-limit counters in Redis (REDIS_URL), shared by every instance: a client gets THROTTLE_LIMIT requests in
  * all, whichever instances answer them. The script is sent once per connection, then called by its hash
  * (EVALSHA).
  *
- * The hits that arrive in one turn of the event loop leave together at its end: one call per key, each hit
- * answered as if sent alone, and all the calls in one write. Under load that saves most of the system calls and
- * Redis reads a call per request would cost, and a busy client (a gateway, a resource server calling
- * introspection) costs one script call per turn, not one per request; a hit waits at most for the rest of the
- * turn.
+ * The hits that arrive in one turn of the event loop leave together at its end, in one script call, each hit
+ * answered as if sent alone. Under load that saves most of what a call per request would cost (a round trip's
+ * system calls and command handling here and in Redis), and a busy client (a gateway, a resource server calling
+ * introspection) costs one count per turn, not one per request; a hit waits at most for the rest of the turn.
  *
  * While Redis is down, or when a call fails, takes more than REDIS_COMMAND_TIMEOUT_MS or answers something else
  * than counts, its requests are counted in this process instead (FixedWindowThrottlerStorage): limits then hold
@@ -99,7 +105,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     private readonly fallback: FixedWindowThrottlerStorage,
   ) {
     this.prefix = `${redis.prefix}throttle:`;
-    redis.client?.defineCommand(COMMAND, { numberOfKeys: 2, lua: FIXED_WINDOW_SCRIPT });
+    redis.client?.defineCommand(COMMAND, { lua: FIXED_WINDOW_SCRIPT });
   }
 
   async increment(
@@ -121,36 +127,36 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     return this.fallback.increment(key, ttl, limit, blockDuration);
   }
 
-  /** Sends this turn's batches, one script call each, in one write. */
+  /** Sends this turn's batches in one script call. */
   private send(): void {
     const batches = [...this.batches.values()];
     this.batches = new Map();
-    const calls = this.redis.runAll(
-      batches.map(({ key, ttl, limit, blockDuration, settles }) => async (client: Redis) => {
-        // {…}: both keys of a client in one hash slot, as a Redis Cluster requires of one script's keys.
-        const hitsKey = `${this.prefix}{${key}}`;
-        return (client as WithFixedWindow)[COMMAND](
-          hitsKey,
-          `${hitsKey}:blocked`,
-          ttl,
-          limit,
-          blockDuration,
-          settles.length,
-        );
-      }),
-    );
-    batches.forEach((batch, index) => {
-      calls[index].then(
-        (counts) => this.settle(batch, counts),
-        () => this.settle(batch, null),
+    const keys: string[] = [];
+    const args: number[] = [];
+    for (const { key, ttl, limit, blockDuration, settles } of batches) {
+      // {…}: both keys of a client in one hash slot, as Redis Cluster would require of one client's keys.
+      const hitsKey = `${this.prefix}{${key}}`;
+      keys.push(hitsKey, `${hitsKey}:blocked`);
+      args.push(ttl, limit, blockDuration, settles.length);
+    }
+    this.redis
+      .run(async (client) => (client as WithFixedWindows)[COMMAND](keys.length, ...keys, ...args))
+      .then(
+        (answer) => {
+          batches.forEach((batch, index) =>
+            this.settle(batch, countsOf(answer, index, batches.length)),
+          );
+        },
+        () => {
+          for (const batch of batches) this.settle(batch, null);
+        },
       );
-    });
   }
 
   /** Answers each hit of `batch` from the script's counts; null for each when Redis did not count them. */
-  private settle({ limit, settles }: Batch, counts: unknown): void {
+  private settle({ limit, settles }: Batch, counts: number[] | null): void {
     const hits = settles.length;
-    if (!isCounts(counts) || counts[1] > hits) {
+    if (!counts || counts[1] > hits) {
       for (const settle of settles) settle(null);
       return;
     }

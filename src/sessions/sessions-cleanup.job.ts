@@ -22,6 +22,8 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 @Injectable()
 export class SessionsCleanupJob {
   private readonly logger = new Logger(SessionsCleanupJob.name);
+  /** A run still going when the next is due (a paced backlog can outlast the interval) is not joined by another. */
+  private running = false;
 
   constructor(
     private readonly sessions: SessionsService,
@@ -30,6 +32,16 @@ export class SessionsCleanupJob {
 
   @Interval(EVERY_MS)
   async run(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      return await this.runOnce();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runOnce(): Promise<number> {
     if (!(await this.leases.acquire('sessions-cleanup', EVERY_MS / 2000))) return 0;
     let sessions = 0;
     for (let deleted = BATCH; deleted === BATCH; sessions += deleted) {

@@ -15,7 +15,7 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
  * - `ix_refresh_tokens_session_id` stays, although no statement of the server names `session_id`: deleting a
  *   session deletes its refresh tokens (the foreign key's ON DELETE CASCADE, on PostgreSQL and on SQLite alike),
  *   and the database finds them by `session_id`. Without the index, each deleted session (the clean-up job deletes
- *   them a thousand at a time; deleting an account deletes all of its sessions) reads the whole refresh_tokens table.
+ *   them in batches; deleting an account deletes all of its sessions) reads the whole refresh_tokens table.
  */
 export class IndexesAtScale1764979200000 implements MigrationInterface {
   name = 'IndexesAtScale1764979200000';

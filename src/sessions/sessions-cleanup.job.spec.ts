@@ -1,0 +1,55 @@
+import type { JobLeases } from '../database/job-leases';
+import { SessionsCleanupJob } from './sessions-cleanup.job';
+import type { SessionsService } from './sessions.service';
+
+function newJob(steps: Array<{ deleted: number; next: number | null }>, ended: number[]) {
+  const mocks = {
+    sessions: {
+      purgeEndedSessions: jest.fn(() => Promise.resolve(ended.shift() ?? 0)),
+      purgeStaleTokens: jest.fn(() => Promise.resolve(steps.shift() ?? { deleted: 0, next: null })),
+    },
+    leases: { acquire: jest.fn(() => Promise.resolve(true)) },
+  };
+  const sut = new SessionsCleanupJob(
+    mocks.sessions as unknown as SessionsService,
+    mocks.leases as unknown as JobLeases,
+  );
+  return { sut, mocks };
+}
+
+describe(SessionsCleanupJob.name, () => {
+  describe('run', () => {
+    it('deletes ended sessions while batches come back full, then walks the stale tokens to the end', async () => {
+      const { sut, mocks } = newJob(
+        [
+          { deleted: 40, next: 1000 },
+          { deleted: 0, next: 2000 },
+          { deleted: 7, next: null },
+        ],
+        [100, 100, 30],
+      );
+      expect(await sut.run()).toBe(230 + 47);
+      expect(mocks.sessions.purgeEndedSessions).toHaveBeenCalledTimes(3);
+      expect(mocks.sessions.purgeStaleTokens.mock.calls).toEqual([
+        [100, 0],
+        [100, 1000],
+        [100, 2000],
+      ]);
+    });
+
+    it('does nothing while another run of this instance is still going', async () => {
+      const { sut, mocks } = newJob([], []);
+      const first = sut.run();
+      expect(await sut.run()).toBe(0);
+      await first;
+      expect(mocks.leases.acquire).toHaveBeenCalledTimes(1);
+    });
+
+    it('does nothing when another instance holds the lease', async () => {
+      const { sut, mocks } = newJob([], [100]);
+      mocks.leases.acquire.mockResolvedValueOnce(false);
+      expect(await sut.run()).toBe(0);
+      expect(mocks.sessions.purgeEndedSessions).not.toHaveBeenCalled();
+    });
+  });
+});

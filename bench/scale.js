@@ -901,7 +901,7 @@ function write(reports, started) {
   const text = [
     '# Data at scale',
     '',
-    `Produced by \`BENCH_SCALE_USERS=${USERS} npm run bench:scale\` (bench/scale.js) in ${fmt((Date.now() - started) / 60000)} min.`,
+    `Produced by \`BENCH_SCALE_USERS=${USERS} BENCH_SCALE_DATABASES=${DATABASES.join(',')} npm run bench:scale\` (bench/scale.js) in ${fmt((Date.now() - started) / 60000)} min.`,
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ${os.type()} ${os.release()}; load average at the end ${os
       .loadavg()

@@ -510,24 +510,27 @@ function driven(server, emailOf, count) {
 
 let registrations = 0;
 
+/** Logins as random filled users of `d`, on `connections` connections; `extra` adds autocannon options. */
+const loginLoad = (d, connections, extra = {}) => ({
+  title: 'POST /auth/login',
+  url: d.server.url,
+  connections,
+  requests: [
+    {
+      method: 'POST',
+      path: '/auth/login',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ email: d.email(), password: PASSWORD }),
+      }),
+    },
+  ],
+  ...extra,
+});
+
 const ROUTES = {
-  'POST /auth/login': (d) =>
-    cannon({
-      title: 'POST /auth/login',
-      url: d.server.url,
-      connections: LOGIN_CONNECTIONS,
-      requests: [
-        {
-          method: 'POST',
-          path: '/auth/login',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ email: d.email(), password: PASSWORD }),
-          }),
-        },
-      ],
-    }),
+  'POST /auth/login': (d) => cannon(loginLoad(d, LOGIN_CONNECTIONS)),
   'POST /auth/refresh': async (d) => {
     // The tokens of requests in flight when a run stops are lost with their answers: top the pool up first.
     const missing = CONNECTIONS + 2 - d.refreshPool.length;
@@ -661,25 +664,8 @@ async function cleanupPhase(database, filledCount) {
   try {
     const d = driven(server, filledEmail, filledCount);
     await d.sessions(20);
-    const loginLoad = (extra) => ({
-      title: 'POST /auth/login',
-      url: server.url,
-      connections: CLEANUP_CONNECTIONS,
-      requests: [
-        {
-          method: 'POST',
-          path: '/auth/login',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ email: d.email(), password: PASSWORD }),
-          }),
-        },
-      ],
-      ...extra,
-    });
     log(`  logins, idle: ${CLEANUP_CONNECTIONS} connections, ${DURATION * 3} s`);
-    const idle = await cannon(loginLoad({ duration: DURATION * 3 }));
+    const idle = await cannon(loginLoad(d, CLEANUP_CONNECTIONS, { duration: DURATION * 3 }));
     log(`  idle: ${fmt(idle.rps, 1)} logins/s, p99 ${idle.p99} ms; starting the clean-up job`);
     started = Date.now();
     const done = new Promise((resolve) => server.child.once('message', resolve));
@@ -688,7 +674,7 @@ async function cleanupPhase(database, filledCount) {
       () => log(`  clean-up running: ${fmt((Date.now() - started) / 1000)} s`),
       30_000,
     );
-    const load = autocannon(loginLoad({ duration: 24 * 3600 }));
+    const load = autocannon(loginLoad(d, CLEANUP_CONNECTIONS, { duration: 24 * 3600 }));
     const job = await done;
     clearInterval(heartbeat);
     load.stop();

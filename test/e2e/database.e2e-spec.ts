@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { AuthEvent } from '../../src/audit/auth-event.entity';
+import {
+  TransactionRunner,
+  WriteOutsideTransactionError,
+} from '../../src/database/transaction-runner';
 import { NormalizeEmails1764547200000 } from '../../src/database/migrations/1764547200000-normalize-emails';
 import { Session } from '../../src/sessions/session.entity';
 import { User } from '../../src/users/user.entity';
@@ -111,6 +116,32 @@ describe('SQLite faults (e2e)', () => {
     }
     expect(await sessions()).toBe(0);
     await t.http.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+  });
+
+  it('many writers at once: every registration and login succeeds, with its audit events', async () => {
+    const emails = Array.from({ length: 100 }, () => uniqueEmail('parallel'));
+    const send = (path: string) =>
+      Promise.all(emails.map((email) => t.http.post(path).send({ email, password: PASSWORD })));
+    const registered = await send('/auth/register');
+    expect(registered.map((answer) => answer.status)).toEqual(emails.map(() => 201));
+    const loggedIn = await send('/auth/login');
+    expect(loggedIn.map((answer) => answer.status)).toEqual(emails.map(() => 200));
+    const ids = registered.map((answer) => (answer.body as { id: string }).id);
+    const events = await t.app
+      .get(DataSource)
+      .getRepository(AuthEvent)
+      .findBy({ userId: In(ids), type: In(['user.registered', 'login.succeeded']) });
+    expect(events).toHaveLength(2 * ids.length);
+  });
+
+  it('a write outside the running transaction fails at once, instead of waiting for it', async () => {
+    const dataSource = t.app.get(DataSource);
+    await expect(
+      t.app
+        .get(TransactionRunner)
+        .run(() => dataSource.query("UPDATE users SET name = 'outside' WHERE id = 'none'")),
+    ).rejects.toThrow(WriteOutsideTransactionError);
+    await register().expect(201);
   });
 
   it('a full disk: 503 with Retry-After, then it recovers', async () => {

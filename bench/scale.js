@@ -19,7 +19,8 @@
  * databases; portcullis_scale and portcullis_scale_empty are created and dropped), BENCH_DURATION (seconds per run,
  * default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10), BENCH_LOGIN_CONNECTIONS (login and
  * registration, default 4), BENCH_SCALE_LOGOUTS (logouts per run, default 600), BENCH_SCALE_CLEANUP_CONNECTIONS
- * (logins during the clean-up, default 2), BENCH_SCALE_KEEP=1 (keep the databases).
+ * (logins during the clean-up, default 2), BENCH_SCALE_KEEP=1 (keep the databases), BENCH_SCALE_PHASES (which of
+ * steps 2, 3 and 4 to run: default "routes,sizes,cleanup"; the fill always runs).
  */
 const { randomBytes, randomUUID } = require('node:crypto');
 const { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } = require('node:fs');
@@ -50,6 +51,7 @@ const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
 const LOGOUTS = Number(process.env.BENCH_SCALE_LOGOUTS ?? 600);
 const CLEANUP_CONNECTIONS = Number(process.env.BENCH_SCALE_CLEANUP_CONNECTIONS ?? 2);
 const KEEP = process.env.BENCH_SCALE_KEEP === '1';
+const PHASES = new Set((process.env.BENCH_SCALE_PHASES ?? 'routes,sizes,cleanup').split(','));
 const RESULTS = join(ROOT, 'bench', 'results');
 const DAY = 86_400_000;
 /** Users per transaction (and per unnest batch) while filling. */
@@ -732,6 +734,7 @@ async function runDatabase(kind, passwordHash) {
       await filled.fill(count, scale, passwordHash);
       report.fills.push({ from: count, to: scale, seconds: (Date.now() - started) / 1000 });
       count = scale;
+      if (!PHASES.has('routes')) continue;
       log(`${kind}: measuring at ${fmt(scale)} users (and on the empty database)`);
       const servers = [await start(empty), await start(filled)];
       try {
@@ -748,16 +751,20 @@ async function runDatabase(kind, passwordHash) {
       }
     }
 
-    log(
-      `${kind}: table and index sizes at ${fmt(USERS)} users, with the migration's indexes and without`,
-    );
-    report.sizesAfter = await filled.sizes();
-    await indexMigration(filled, 'down');
-    report.sizesBefore = await filled.sizes();
-    await indexMigration(filled, 'up');
+    if (PHASES.has('sizes')) {
+      log(
+        `${kind}: table and index sizes at ${fmt(USERS)} users, with the migration's indexes and without`,
+      );
+      report.sizesAfter = await filled.sizes();
+      await indexMigration(filled, 'down');
+      report.sizesBefore = await filled.sizes();
+      await indexMigration(filled, 'up');
+    }
 
-    log(`${kind}: the session clean-up job while logins run`);
-    report.cleanup = await cleanupPhase(filled, USERS);
+    if (PHASES.has('cleanup')) {
+      log(`${kind}: the session clean-up job while logins run`);
+      report.cleanup = await cleanupPhase(filled, USERS);
+    }
   } finally {
     if (!KEEP) for (const database of [empty, filled]) await database.drop();
     if (!KEEP) rmSync(tmp, { recursive: true, force: true });
@@ -805,6 +812,13 @@ function reportLines(r) {
     }
     lines.push('');
   }
+  if (r.sizesAfter) lines.push(...sizeLines(r));
+  if (r.cleanup) lines.push(...cleanupLines(r.cleanup));
+  return lines;
+}
+
+function sizeLines(r) {
+  const lines = [];
   const byName = (sizes) => new Map(sizes.objects.map((o) => [o.name, o]));
   const before = byName(r.sizesBefore);
   const after = byName(r.sizesAfter);
@@ -844,7 +858,11 @@ function reportLines(r) {
       '',
     );
   }
-  const c = r.cleanup;
+  return lines;
+}
+
+function cleanupLines(c) {
+  const lines = [];
   const ratio = c.under.p99 / c.idle.p99;
   lines.push(
     '### The session clean-up job while logins run',

@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock';
 import type { JobLeases } from '../database/job-leases';
 import { SessionsCleanupJob } from './sessions-cleanup.job';
 import type { SessionsService } from './sessions.service';
@@ -10,11 +11,24 @@ function newJob(steps: Array<{ deleted: number; next: number | null }>, ended: n
     },
     leases: { acquire: jest.fn(() => Promise.resolve(true)) },
   };
+  const clock = new SteppingClock();
   const sut = new SessionsCleanupJob(
     mocks.sessions as unknown as SessionsService,
     mocks.leases as unknown as JobLeases,
+    clock,
   );
-  return { sut, mocks };
+  return { sut, mocks, clock };
+}
+
+/** A clock that moves `step` ms each time it is read. */
+class SteppingClock extends Clock {
+  private at = 1_000_000;
+  step = 0;
+
+  now(): number {
+    this.at += this.step;
+    return this.at;
+  }
 }
 
 describe(SessionsCleanupJob.name, () => {
@@ -43,6 +57,21 @@ describe(SessionsCleanupJob.name, () => {
       expect(await sut.run()).toBe(0);
       await first;
       expect(mocks.leases.acquire).toHaveBeenCalledTimes(1);
+    });
+
+    it('renews its lease once a minute through a long backlog, and stops when another instance took it', async () => {
+      const { sut, mocks, clock } = newJob([], [100, 100, 100, 100, 100, 100]);
+      clock.step = 25_000;
+      mocks.leases.acquire
+        .mockResolvedValueOnce(true)
+        .mockResolvedValueOnce(true)
+        .mockResolvedValueOnce(false);
+      // Each read of the clock moves it 25 s: taken, then renewed once more than a minute has passed (after three
+      // batches), then lost at the next renewal (after two more).
+      expect(await sut.run()).toBe(500);
+      expect(mocks.leases.acquire).toHaveBeenCalledTimes(3);
+      expect(mocks.leases.acquire.mock.calls[1]).toEqual(['sessions-cleanup', 300]);
+      expect(mocks.sessions.purgeStaleTokens).not.toHaveBeenCalled();
     });
 
     it('does nothing when another instance holds the lease', async () => {

@@ -58,6 +58,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const config = loadConfig(options.env);
   const logger = createLogger(config.logging, options.logStream);
   const adapter = new FastifyAdapter({
+    // No Nest middleware here: without middie, requests skip its hook.
+    skipMiddie: true,
     serverFactory: serverFactory(config.http, logger),
     clientErrorHandler: answerClientError(logger),
     trustProxy: config.http.trustProxy,

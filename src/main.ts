@@ -90,6 +90,7 @@ async function bootstrap(): Promise<void> {
   logger.debug(
     `request timeout ${config.http.requestTimeout} s, keep-alive ${KEEP_ALIVE_TIMEOUT_MS / 1000} s, at most ${config.http.maxConnections} connections`,
   );
+  logger.flush();
 }
 
 void bootstrap();

@@ -6,10 +6,19 @@ export class QueueFullError extends Error {
   }
 }
 
+/** Thrown by ConcurrencyLimiter.run when a task waited longer than its `maxWaitMs` for its turn. */
+export class WaitTimeoutError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`waited ${waitedMs} ms for a turn`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
 /**
  * Runs at most `limit` tasks at once; up to `maxWaiting` more wait in arrival order, and beyond that `run` fails
- * at once with QueueFullError rather than letting the wait (and memory) grow without bound. Used by HashingPool:
- * one job per hashing process, and a bounded backlog behind them.
+ * at once with QueueFullError rather than letting the wait (and memory) grow without bound. A task may also bound
+ * its own wait (`maxWaitMs`): past it, it leaves the queue and `run` fails with WaitTimeoutError. Used by
+ * HashingPool (one job per hashing process, and a bounded backlog behind them) and by the SQLite write turns.
  */
 export class ConcurrencyLimiter {
   private running = 0;
@@ -23,12 +32,12 @@ export class ConcurrencyLimiter {
       throw new RangeError('limit must be a positive integer');
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, maxWaitMs = Number.POSITIVE_INFINITY): Promise<T> {
     if (this.running < this.limit) {
       this.running += 1;
     } else {
       if (this.waiting.length >= this.maxWaiting) throw new QueueFullError();
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await this.turn(maxWaitMs);
     }
     try {
       return await task();
@@ -37,5 +46,24 @@ export class ConcurrencyLimiter {
       if (next) next();
       else this.running -= 1;
     }
+  }
+
+  /** Resolves when a finishing task hands its slot over, or fails after `maxWaitMs` (no timer when unbounded). */
+  private turn(maxWaitMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (maxWaitMs === Number.POSITIVE_INFINITY) {
+        this.waiting.push(resolve);
+        return;
+      }
+      const handOver = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(handOver), 1);
+        reject(new WaitTimeoutError(maxWaitMs));
+      }, maxWaitMs);
+      this.waiting.push(handOver);
+    });
   }
 }

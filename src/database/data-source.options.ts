@@ -7,6 +7,12 @@ import { MIGRATIONS } from './migrations';
  * TypeORM always calls sqlite3.verbose(), which wraps every statement to record a long stack trace: measured at
  * about 5% of the CPU time of a read-heavy load. This hands it the plain module instead.
  */
+/**
+ * How long a SQLite write waits for a lock (or for its turn, see TransactionRunner) before it fails with 503 and
+ * Retry-After, rather than holding the request.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 2000;
+
 const sqlite3WithoutTraces = Object.create(sqlite3, {
   verbose: { value: () => sqlite3 },
 }) as typeof sqlite3;
@@ -36,8 +42,7 @@ export function buildDataSourceOptions(
       driver: sqlite3WithoutTraces,
       database: database.path,
       enableWAL: database.path !== ':memory:',
-      // A locked database fails a statement after 2 s (503 with Retry-After), rather than holding the request.
-      busyTimeout: 2000,
+      busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
     };
   }
   // A lost server fails a request after 5 s (503), rather than making it wait for a connection forever.

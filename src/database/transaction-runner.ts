@@ -1,18 +1,25 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { ConcurrencyLimiter } from '../common/concurrency-limiter';
+import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limiter';
+import { SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
 
 /** Statements that only read: they never wait for SQLite's write lock (WAL), so they need no turn. */
 const READ_ONLY = /^\s*SELECT\b/i;
 
-/** Thrown when code inside a transaction writes outside it: it would wait for the transaction forever. */
-export class WriteOutsideTransactionError extends Error {
-  constructor() {
+/**
+ * Thrown when a write waited longer than SQLite's busy timeout for its turn: the same answer (503, retry) as a
+ * database locked by another process. It is also what code inside a transaction gets if it writes outside it (on
+ * the main connection), since that write waits for the transaction that waits for it.
+ */
+export class WriteTurnTimeoutError extends Error {
+  /** Read by isStorageUnavailable, as SQLite's own error would be. */
+  readonly code = 'SQLITE_BUSY';
+
+  constructor(waitedMs: number) {
     super(
-      'a statement written outside the transaction that is running: pass its EntityManager to the repository',
+      `a write waited ${waitedMs} ms for its turn at the database; if it runs inside a transaction, pass the transaction's EntityManager to the repository`,
     );
-    this.name = 'WriteOutsideTransactionError';
+    this.name = 'WriteTurnTimeoutError';
   }
 }
 
@@ -28,14 +35,13 @@ export class WriteOutsideTransactionError extends Error {
  * until the busy timeout failed them (503). So the process takes turns itself: a transaction, or one writing
  * statement of the main connection, at a time; reads go straight through. SQLite then never has to wait for a
  * lock held by this process, and `BEGIN IMMEDIATE` makes a transaction wait its turn (busy timeout) behind another
- * process, such as the CLI, instead of failing when it first writes.
+ * process, such as the CLI, instead of failing when it first writes. A turn, too, is waited for at most the busy
+ * timeout.
  */
 @Injectable()
 export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
   private writer?: DataSource;
   private readonly oneWriterAtATime = new ConcurrencyLimiter(1);
-  /** Set inside a transaction's work, to catch a write on the main connection that would wait for it forever. */
-  private readonly insideTransaction = new AsyncLocalStorage<true>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -45,12 +51,8 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
     this.writer = await new DataSource({ ...options, migrationsRun: false }).initialize();
     await this.writer.query('PRAGMA synchronous = NORMAL');
     // TypeORM's SQLite driver has one query runner per connection, used by every repository and query builder.
-    this.takeTurns(this.dataSource.createQueryRunner(), (sql) => !READ_ONLY.test(sql));
-    this.takeTurns(
-      this.writer.createQueryRunner(),
-      (sql) => sql === 'BEGIN TRANSACTION',
-      'immediate',
-    );
+    this.queueWrites(this.dataSource.createQueryRunner());
+    this.beginImmediate(this.writer.createQueryRunner());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,34 +61,37 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dataSource.options.type !== 'sqlite') return this.dataSource.transaction(work);
-    const writer = this.writer;
-    if (!writer) return this.oneWriterAtATime.run(() => this.dataSource.transaction(work));
-    return this.oneWriterAtATime.run(() =>
-      this.insideTransaction.run(true, () => writer.transaction(work)),
-    );
+    const writer = this.writer ?? this.dataSource;
+    return this.inTurn(() => writer.transaction(work));
   }
 
-  /**
-   * Routes the runner's statements that `needsTurn` through the one-writer queue (the main connection), or makes
-   * its transactions start with BEGIN IMMEDIATE (the transaction connection, whose turn `run` already holds).
-   */
-  private takeTurns(
-    runner: QueryRunner,
-    needsTurn: (sql: string) => boolean,
-    mode: 'queue' | 'immediate' = 'queue',
-  ): void {
-    const query = runner.query.bind(runner) as (
-      sql: string,
-      ...rest: unknown[]
-    ) => Promise<unknown>;
-    const patched = (sql: string, ...rest: unknown[]): Promise<unknown> => {
-      if (!needsTurn(sql)) return query(sql, ...rest);
-      if (mode === 'immediate') return query('BEGIN IMMEDIATE TRANSACTION', ...rest);
-      if (this.insideTransaction.getStore()) {
-        return Promise.reject(new WriteOutsideTransactionError());
-      }
-      return this.oneWriterAtATime.run(() => query(sql, ...rest));
-    };
-    runner.query = patched as QueryRunner['query'];
+  private async inTurn<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await this.oneWriterAtATime.run(write, SQLITE_BUSY_TIMEOUT_MS);
+    } catch (error) {
+      if (error instanceof WaitTimeoutError) throw new WriteTurnTimeoutError(error.waitedMs);
+      throw error;
+    }
+  }
+
+  /** The main connection: each statement that writes waits for its turn. */
+  private queueWrites(runner: QueryRunner): void {
+    const query = runner.query.bind(runner) as QueryFunction;
+    runner.query = ((sql: string, ...rest: unknown[]) =>
+      READ_ONLY.test(sql)
+        ? query(sql, ...rest)
+        : this.inTurn(() => query(sql, ...rest))) as QueryRunner['query'];
+  }
+
+  /** The transaction connection (whose turn `run` already holds): transactions take the write lock at BEGIN. */
+  private beginImmediate(runner: QueryRunner): void {
+    const query = runner.query.bind(runner) as QueryFunction;
+    runner.query = ((sql: string, ...rest: unknown[]) =>
+      query(
+        sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql,
+        ...rest,
+      )) as QueryRunner['query'];
   }
 }
+
+type QueryFunction = (sql: string, ...rest: unknown[]) => Promise<unknown>;

@@ -33,7 +33,7 @@ export function createLogger(settings: AppConfig['logging'], stream?: Destinatio
   const options = {
     level: settings.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond(),
     formatters: { level: (label: string) => ({ level: label }) },
   };
   if (stream) return pino(options, stream);
@@ -52,14 +52,31 @@ export function createLogger(settings: AppConfig['logging'], stream?: Destinatio
       }),
     );
   }
-  return pino(
-    options,
-    pino.destination({
-      dest: 1,
-      sync: process.env.PINO_SYNC === '1',
-      minLength: Number(process.env.PINO_MIN ?? 0),
-    }),
-  );
+  // Lines are gathered and written 4 kB at a time (or after a second at most): a write per line cost more than
+  // building it. Lines still buffered are written when the process exits (pino flushes on exit).
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
+  return pino(options, destination);
+}
+
+/** The longest a JSON log line waits in the buffer before it is written. */
+const FLUSH_INTERVAL_MS = 1000;
+
+/**
+ * pino's `isoTime`, built once per millisecond: at thousands of lines a second, formatting the date was a tenth of
+ * the cost of a request's log line.
+ */
+function isoTimeOncePerMillisecond(): () => string {
+  let lastMs = -1;
+  let field = '';
+  return () => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      field = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return field;
+  };
 }
 
 /**

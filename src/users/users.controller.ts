@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../access/current-principal.decorator';
 import type { Principal } from '../access/principal';
 import { ApiJsonBody } from '../http/api-errors.decorator';
 import { UpdateProfileDto } from './dto/update-profile.dto';
+import type { User } from './user.entity';
 import { UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
@@ -18,6 +19,12 @@ import { UsersService } from './users.service';
 @Authenticated({ scopes: ['users:read'] })
 @Controller('users')
 export class UsersController {
+  /**
+   * The answer for each profile the cache hands out, built once: the cache gives the same object until the user
+   * changes, and a changed user is a new object.
+   */
+  private readonly answers = new WeakMap<User, UserDto>();
+
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
@@ -25,7 +32,13 @@ export class UsersController {
   @ApiOperation({ summary: 'The authenticated user' })
   @ApiOkResponse({ type: UserDto })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
-    return UserDto.from(await this.users.getProfile(principal.userId));
+    const user = await this.users.getProfile(principal.userId);
+    let answer = this.answers.get(user);
+    if (!answer) {
+      answer = UserDto.from(user);
+      this.answers.set(user, answer);
+    }
+    return answer;
   }
 }
 

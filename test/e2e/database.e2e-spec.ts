@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AuthEvent } from '../../src/audit/auth-event.entity';
-import {
-  TransactionRunner,
-  WriteOutsideTransactionError,
-} from '../../src/database/transaction-runner';
+import { TransactionRunner, WriteTurnTimeoutError } from '../../src/database/transaction-runner';
 import { NormalizeEmails1764547200000 } from '../../src/database/migrations/1764547200000-normalize-emails';
 import { Session } from '../../src/sessions/session.entity';
 import { User } from '../../src/users/user.entity';
@@ -134,13 +131,20 @@ describe('SQLite faults (e2e)', () => {
     expect(events).toHaveLength(2 * ids.length);
   });
 
-  it('a write outside the running transaction fails at once, instead of waiting for it', async () => {
+  it('a write outside the running transaction fails after the busy timeout, instead of waiting for it forever', async () => {
     const dataSource = t.app.get(DataSource);
+    const { body } = await register().expect(201);
+    const id = (body as { id: string }).id;
     await expect(
-      t.app
-        .get(TransactionRunner)
-        .run(() => dataSource.query("UPDATE users SET name = 'outside' WHERE id = 'none'")),
-    ).rejects.toThrow(WriteOutsideTransactionError);
+      t.app.get(TransactionRunner).run(async (manager) => {
+        await manager.update(User, { id }, { name: 'inside' });
+        await dataSource.query("UPDATE users SET name = 'outside' WHERE id = 'none'");
+      }),
+    ).rejects.toThrow(WriteTurnTimeoutError);
+    // The transaction rolled back, and writes take turns again.
+    expect(await dataSource.getRepository(User).findOneByOrFail({ id })).not.toMatchObject({
+      name: 'inside',
+    });
     await register().expect(201);
   });
 

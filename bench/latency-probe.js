@@ -19,6 +19,12 @@ const {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const latencies = [];
 let failures = 0;
+/** What each failure was: an unexpected status ("503") or a socket error's code ("ECONNRESET"), with counts. */
+const failed = {};
+const fail = (reason) => {
+  failures += 1;
+  failed[reason] = (failed[reason] ?? 0) + 1;
+};
 let pending = 0;
 
 function send() {
@@ -30,12 +36,12 @@ function send() {
       pending -= 1;
       if (response.statusCode === expectStatus)
         latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-      else failures += 1;
+      else fail(String(response.statusCode));
     });
   });
-  request.on('error', () => {
+  request.on('error', (error) => {
     pending -= 1;
-    failures += 1;
+    fail(error.code ?? error.message);
   });
   request.end(body);
 }
@@ -58,7 +64,7 @@ function finish() {
     if (pending > 0) return;
     clearInterval(wait);
     const rounded = latencies.map((value) => Math.round(value * 1000) / 1000);
-    process.stdout.write(`${JSON.stringify({ failures, latencies: rounded })}\n`);
+    process.stdout.write(`${JSON.stringify({ failures, failed, latencies: rounded })}\n`);
     agent.destroy();
   }, 20);
 }

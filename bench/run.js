@@ -61,7 +61,11 @@ function probe(options) {
       if (code !== 0) return fail(new Error(`latency probe exited ${code}`));
       const result = JSON.parse(out);
       if (result.failures > 0)
-        return fail(new Error(`latency probe: ${result.failures} failed requests`));
+        return fail(
+          new Error(
+            `latency probe of ${options.method ?? 'GET'} ${options.url}: ${result.failures} failed requests (${JSON.stringify(result.failed)})`,
+          ),
+        );
       done(result.latencies);
     });
   });

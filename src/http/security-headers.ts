@@ -42,17 +42,16 @@ export const PAGE_HEADERS = {
 export const asPage = (reply: FastifyReply): FastifyReply =>
   reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8');
 
+/** Answers carry tokens and personal data: nothing may store them, unless a route says otherwise. */
+const DEFAULT_HEADERS = { ...API_HEADERS, 'cache-control': 'no-store' };
+
 /**
- * Security headers and the request id on every answer, and `Cache-Control: no-store` unless a route says
- * otherwise: answers carry tokens and personal data.
+ * Security headers and the request id on every answer, and `Cache-Control: no-store` unless a route sets its own
+ * (which replaces it): all set when the request arrives, so the answer needs no hook of its own.
  */
 export function addSecurityHeaders(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(API_HEADERS).header('x-request-id', request.id);
+    void reply.headers(DEFAULT_HEADERS).header('x-request-id', request.id);
     done();
-  });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    done(null, payload);
   });
 }

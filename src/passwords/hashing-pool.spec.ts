@@ -89,9 +89,9 @@ describe(HashingPool.name, () => {
       for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
         expect(outcome.reason).toBeInstanceOf(HashingUnavailableError);
       }
-      await expect(small.run({ op: 'hash', password: 'late', options })).rejects.toBeInstanceOf(
-        HashingUnavailableError,
-      );
+      const late = small.run({ op: 'hash', password: 'late', options });
+      await expect(late).rejects.toBeInstanceOf(HashingUnavailableError);
+      await expect(late).rejects.toThrow('the password-hashing processes have stopped');
     });
   });
 

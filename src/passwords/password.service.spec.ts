@@ -83,5 +83,16 @@ describe(PasswordService.name, () => {
         new Set(['503 service_unavailable {"retryAfter":1}']),
       );
     });
+
+    it('answers 503 with Retry-After when no hashing process can answer (shutting down)', async () => {
+      const stopped = new PasswordService(config);
+      await stopped.onModuleInit();
+      await stopped.onApplicationShutdown();
+      await expect(stopped.hash('a fine passphrase')).rejects.toMatchObject({
+        code: 'service_unavailable',
+        message: 'password checks are unavailable; retry in a moment',
+        details: { retryAfter: 1 },
+      });
+    });
   });
 });

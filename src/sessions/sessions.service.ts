@@ -83,7 +83,7 @@ export class SessionsService {
   async open(
     userId: string,
     context: RequestContext,
-    amr: readonly string[] = ['pwd'],
+    amr: readonly string[],
   ): Promise<IssuedRefreshToken> {
     const now = this.clock.now();
     const expiresAt = now + this.settings.maxAge * 1000;

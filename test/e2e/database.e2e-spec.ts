@@ -115,6 +115,34 @@ describe('SQLite faults (e2e)', () => {
     await t.http.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
   });
 
+  it('a refresh token that cannot be stored: the login returns no tokens and leaves no session behind', async () => {
+    const user = await given(t).user();
+    const dataSource = t.app.get(DataSource);
+    const sessions = () => dataSource.getRepository(Session).countBy({ userId: user.id });
+    // The session row fits; the token row brings a megabyte along, which a disk full by then refuses.
+    await dataSource.query('CREATE TABLE ballast (b BLOB)');
+    await dataSource.query(
+      'CREATE TRIGGER ballast BEFORE INSERT ON refresh_tokens BEGIN INSERT INTO ballast VALUES (randomblob(1000000)); END',
+    );
+    const [{ page_count: pages }] =
+      await dataSource.query<Array<{ page_count: number }>>('PRAGMA page_count');
+    await dataSource.query(`PRAGMA max_page_count = ${pages + 50}`);
+    try {
+      const login = await t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: PASSWORD });
+      expect503(login);
+      expect(login.body.accessToken).toBeUndefined();
+      expect(await sessions()).toBe(0);
+    } finally {
+      await fillSqlite(t, false);
+      await dataSource.query('DROP TRIGGER ballast');
+      await dataSource.query('DROP TABLE ballast');
+    }
+    await t.http.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+    expect(await sessions()).toBe(1);
+  });
+
   it('many writers at once: every registration and login succeeds, with its audit events', async () => {
     const emails = Array.from({ length: 100 }, () => uniqueEmail('parallel'));
     const send = (path: string) =>

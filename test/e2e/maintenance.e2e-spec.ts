@@ -3,6 +3,7 @@ import { AuditRetentionJob } from '../../src/audit/audit-retention.job';
 import { JobLeases } from '../../src/database/job-leases';
 import { OutboxCleanupJob } from '../../src/mail/outbox-cleanup.job';
 import { SessionsCleanupJob } from '../../src/sessions/sessions-cleanup.job';
+import { SessionsService } from '../../src/sessions/sessions.service';
 import { OneTimeTokensCleanupJob } from '../../src/tokens/one-time-tokens-cleanup.job';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
@@ -54,6 +55,29 @@ describe('Maintenance jobs (e2e)', () => {
     expect(await count('refresh_tokens')).toBeLessThan(before.tokens);
     // The live session's current refresh token still works.
     await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200);
+  });
+
+  it('walks stale refresh tokens in steps of the size asked, each step starting after the last token it saw', async () => {
+    const user = await given(t).user();
+    const after = t.clock.now() - 1;
+    const first = t.clock.now();
+    let live = await given(t).session(user);
+    for (let i = 0; i < 4; i += 1) {
+      t.clock.advanceSeconds(1);
+      live = (
+        await t.http.post('/auth/refresh').send({ refreshToken: live.refreshToken }).expect(200)
+      ).body;
+    }
+    t.clock.advanceSeconds(31 * DAY);
+    const sessions = t.app.get(SessionsService);
+    // Five tokens one second apart; the last is the session's current one and stays.
+    expect(await sessions.purgeStaleTokens(2, after)).toEqual({ deleted: 2, next: first + 1000 });
+    expect(await sessions.purgeStaleTokens(2, first + 1000)).toEqual({
+      deleted: 2,
+      next: first + 3000,
+    });
+    expect(await sessions.purgeStaleTokens(2, first + 3000)).toEqual({ deleted: 0, next: null });
+    expect(await count('refresh_tokens', `created_at > ${after}`)).toBe(1);
   });
 
   it('deletes used and expired one-time tokens, and old outbox messages', async () => {

@@ -200,6 +200,15 @@ describe('Access tokens (e2e)', () => {
     it('refuses garbage and other schemes', async () => {
       await expectRejected('not.a.jwt');
       await expectRejected('a'.repeat(2000));
+      // The Bearer scheme with something that is not a token68 (RFC 6750 section 2.1) after it.
+      const malformed = await t.http
+        .get('/users/me')
+        .set('Authorization', 'Bearer two words')
+        .expect(401);
+      expect(malformed.body).toMatchObject({
+        code: 'invalid_token',
+        message: 'the bearer token is malformed',
+      });
       // Basic is for API keys (see the API-keys suite); a scheme no resolver knows is no credential at all.
       const digest = await t.http
         .get('/users/me')

@@ -8,6 +8,7 @@
 // here only costs time: it never drops a test that covers the mutant. The files kept run the cheapest first.
 const fs = require('node:fs');
 const { default: Sequencer } = require('@jest/test-sequencer');
+const { FAILED } = require('./mutation-environment');
 
 const escapeRegExp = (text) => text.replace(/[.*+\-?^${}()|[\]\\]/g, '\\$&');
 
@@ -47,6 +48,8 @@ module.exports = class MutationSequencer extends Sequencer {
   }
 
   async sort(tests) {
+    // A new run: no test has failed yet (see mutation-environment.js).
+    process[FAILED] = false;
     const sorted = await super.sort(tests);
     if (!this.pattern) return sorted;
     const kept = sorted.filter((test) => {

@@ -11,6 +11,8 @@ module.exports = {
   testSequencer: path.join(__dirname, 'test/support/mutation-sequencer.js'),
   // A mutant that makes a request hang fails its test after 20 s instead of 60 s.
   testTimeout: 20000,
+  // Stryker puts its own environment in place of the projects' and loads this one (the top level's) inside it.
+  testEnvironment: environment,
   projects: base.projects
     .filter((project) => ['unit', 'e2e'].includes(project.displayName))
     // Stops a run at its first failure (Stryker cannot ask Jest to bail): see the environment.

@@ -13,10 +13,11 @@ const REALM = 'Bearer realm="portcullis"';
 
 /** What a client receives: the status, the code it branches on, the message it shows and the challenge (RFC 6750). */
 describe('access errors', () => {
-  it.each<[string, AppException, number, string, string, string | undefined]>([
+  // Each error is built inside its test, so that coverage (npm run test:mutation) ties the factory to the test.
+  it.each<[string, () => AppException, number, string, string, string | undefined]>([
     [
       'no credential',
-      missingCredential(),
+      () => missingCredential(),
       401,
       'missing_token',
       'this route needs an access token: send it as "Authorization: Bearer <token>"',
@@ -24,7 +25,7 @@ describe('access errors', () => {
     ],
     [
       'an invalid token',
-      invalidToken(),
+      () => invalidToken(),
       401,
       'invalid_token',
       'the access token is not valid',
@@ -32,7 +33,7 @@ describe('access errors', () => {
     ],
     [
       'an invalid token, saying why',
-      invalidToken('the token is signed by an unknown key'),
+      () => invalidToken('the token is signed by an unknown key'),
       401,
       'invalid_token',
       'the token is signed by an unknown key',
@@ -40,7 +41,7 @@ describe('access errors', () => {
     ],
     [
       'an expired token',
-      tokenExpired(),
+      () => tokenExpired(),
       401,
       'token_expired',
       'the access token expired; refresh it or log in again',
@@ -48,7 +49,7 @@ describe('access errors', () => {
     ],
     [
       'an ended session',
-      sessionEnded(),
+      () => sessionEnded(),
       401,
       'session_revoked',
       'the session of this access token has ended (logout or revocation); log in again',
@@ -56,7 +57,7 @@ describe('access errors', () => {
     ],
     [
       'a missing role',
-      missingRole(['admin', 'auditor']),
+      () => missingRole(['admin', 'auditor']),
       403,
       'forbidden',
       'this route requires one of the roles: admin, auditor',
@@ -64,7 +65,7 @@ describe('access errors', () => {
     ],
     [
       'a missing scope',
-      insufficientScope(['users:read', 'users:write']),
+      () => insufficientScope(['users:read', 'users:write']),
       403,
       'insufficient_scope',
       'this API key lacks the scope users:read and users:write: create a key that holds it',
@@ -72,13 +73,14 @@ describe('access errors', () => {
     ],
     [
       'an API key on a route for user sessions',
-      sessionRequired(),
+      () => sessionRequired(),
       403,
       'forbidden',
       'this route needs a user session (an access token from POST /auth/login), not an API key',
       undefined,
     ],
-  ])('%s', (_, error, status, code, message, challenge) => {
+  ])('%s', (_, make, status, code, message, challenge) => {
+    const error = make();
     expect(error.getStatus()).toBe(status);
     expect(error.code).toBe(code);
     expect(error.message).toBe(message);

@@ -91,7 +91,11 @@ describe(HashingPool.name, () => {
       }
       const late = small.run({ op: 'hash', password: 'late', options });
       await expect(late).rejects.toBeInstanceOf(HashingUnavailableError);
-      await expect(late).rejects.toThrow('the password-hashing processes have stopped');
+      // Named as such in logs and stack traces.
+      await expect(late).rejects.toMatchObject({
+        name: 'HashingUnavailableError',
+        message: 'the password-hashing processes have stopped',
+      });
     });
   });
 

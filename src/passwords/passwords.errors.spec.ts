@@ -12,18 +12,20 @@ describe('passwords errors', () => {
     });
   });
 
+  // Each error is built inside its test, so that coverage (npm run test:mutation) ties the factory to the test.
   it.each([
     [
       'a full hashing queue',
-      hashingBusy(),
+      () => hashingBusy(),
       'too many password checks are in progress; retry in a moment',
     ],
     [
       'no hashing process to answer',
-      hashingUnavailable(),
+      () => hashingUnavailable(),
       'password checks are unavailable; retry in a moment',
     ],
-  ])('%s is a 503 that says when to retry', (_, error, message) => {
+  ])('%s is a 503 that says when to retry', (_, make, message) => {
+    const error = make();
     expect(error.getStatus()).toBe(503);
     expect(error).toMatchObject({ code: 'service_unavailable', message });
     expect(error.details).toEqual({ retryAfter: 1 });

@@ -1,6 +1,6 @@
 // Test environment for npm run test:mutation (jest.mutation.config.js): Jest's node environment, plus the bail that
-// Stryker turns off (Jest has no bail when started from code). Once a test or hook has failed in a run, the mutant
-// is killed: the tests left in that file, and every file after it, are skipped (their afterAll hooks still run, so
+// Stryker turns off (Jest has no bail when started from code). Once a test has failed in a run, the mutant is
+// killed: the tests left in that file, and every file after it, are skipped (their afterAll hooks still run, so
 // apps and servers close). The flag lives on the process, which runs the whole run's files one after the other;
 // the sequencer clears it when the next run starts.
 const { TestEnvironment } = require('jest-environment-node');
@@ -22,10 +22,12 @@ function skipRemaining(block, failing) {
 
 module.exports = class MutationEnvironment extends TestEnvironment {
   handleTestEvent(event, state) {
-    if (event.name === 'test_fn_failure' || event.name === 'hook_failure') {
+    if (event.name === 'test_fn_failure') {
       process[FAILED] = true;
       skipRemaining(state.rootDescribeBlock, event.test);
     }
+    // A failed beforeAll fails its block's tests as they come: skipping them would hide the failure.
+    if (event.name === 'hook_failure') process[FAILED] = true;
     if (event.name === 'run_start' && process[FAILED]) skipRemaining(state.rootDescribeBlock);
   }
 };

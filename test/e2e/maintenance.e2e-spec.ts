@@ -111,6 +111,31 @@ describe('Maintenance jobs (e2e)', () => {
     expect(kept.body.items.length).toBeGreaterThan(0);
   });
 
+  it('leaves the one-time tokens alone while another instance holds that job, and cleans them once it is free', async () => {
+    const dataSource = t.app.get(DataSource);
+    /** PostgreSQL numbers its parameters. */
+    const sql = (query: string) => {
+      let n = 0;
+      return t.database.kind === 'sqlite' ? query : query.replace(/\?/g, () => `$${(n += 1)}`);
+    };
+    await given(t).user();
+    t.clock.advanceSeconds(8 * DAY);
+    nextRun();
+    await dataSource.query(sql('DELETE FROM job_leases WHERE name = ?'), [
+      'one-time-tokens-cleanup',
+    ]);
+    await dataSource.query(
+      sql("INSERT INTO job_leases (name, holder, until) VALUES (?, 'another-instance', ?)"),
+      ['one-time-tokens-cleanup', t.clock.now() + 60_000],
+    );
+    const job = t.app.get(OneTimeTokensCleanupJob);
+    expect(await job.run()).toBe(0);
+    expect(await count('one_time_tokens')).toBeGreaterThan(0);
+    t.clock.advanceSeconds(61);
+    expect(await job.run()).toBeGreaterThan(0);
+    expect(await count('one_time_tokens')).toBe(0);
+  });
+
   it('runs each job on one instance at a time: a lease held by another is not taken', async () => {
     const leases = t.app.get(JobLeases);
     await t.app

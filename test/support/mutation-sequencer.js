@@ -39,6 +39,14 @@ function readTitle(expression) {
   return undefined;
 }
 
+/** Titles by test file: read once per process, not once per mutant. */
+const titlesByPath = new Map();
+function titlesOf(path) {
+  if (!titlesByPath.has(path))
+    titlesByPath.set(path, topLevelTitles(fs.readFileSync(path, 'utf8')));
+  return titlesByPath.get(path);
+}
+
 const isUnit = (test) => test.path.endsWith('.spec.ts');
 
 module.exports = class MutationSequencer extends Sequencer {
@@ -53,7 +61,7 @@ module.exports = class MutationSequencer extends Sequencer {
     const sorted = await super.sort(tests);
     if (!this.pattern) return sorted;
     const kept = sorted.filter((test) => {
-      const titles = topLevelTitles(fs.readFileSync(test.path, 'utf8'));
+      const titles = titlesOf(test.path);
       return (
         titles === undefined ||
         titles.some((title) => this.pattern.includes(`(${escapeRegExp(title)} `))

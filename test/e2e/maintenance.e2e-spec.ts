@@ -134,6 +134,12 @@ describe('Maintenance jobs (e2e)', () => {
     t.clock.advanceSeconds(61);
     expect(await job.run()).toBeGreaterThan(0);
     expect(await count('one_time_tokens')).toBe(0);
+    // This instance now holds the job for half its ten-minute interval: a crashed holder blocks it for no longer.
+    const [lease] = await dataSource.query<Array<{ until: string | number }>>(
+      sql('SELECT until FROM job_leases WHERE name = ?'),
+      ['one-time-tokens-cleanup'],
+    );
+    expect(Number(lease?.until)).toBe(t.clock.now() + 5 * 60_000);
   });
 
   it('runs each job on one instance at a time: a lease held by another is not taken', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
+import { insertRow } from '../database/row-insert';
 import { AuthEvent } from './auth-event.entity';
 
 /** A position in a user's events, newest first: the last event of the page before. */
@@ -22,7 +23,7 @@ export class AuthEventsRepository {
   constructor(@InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>) {}
 
   async insert(event: AuthEvent): Promise<void> {
-    await this.events.insert(event);
+    await insertRow(this.events.manager, AuthEvent, event);
   }
 
   /** A user's events, newest first, after `cursor`: one indexed range scan (user_id, at, id). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository, type EntityManager } from 'typeorm';
+import { queryRows } from '../database/raw-query';
 import { RecoveryCode } from './recovery-code.entity';
 import { TotpFactor } from './totp-factor.entity';
 
@@ -14,6 +15,16 @@ export class MfaRepository {
 
   findFactor(userId: string): Promise<TotpFactor | null> {
     return this.factors.findOneBy({ userId });
+  }
+
+  /** Read on every login: one hand-written statement (see queryRows). */
+  async isEnabled(userId: string): Promise<boolean> {
+    const rows = await queryRows<{ enabled: number }>(
+      this.factors.manager,
+      'SELECT 1 AS enabled FROM mfa_totp WHERE user_id = :userId AND enabled_at IS NOT NULL',
+      { userId },
+    );
+    return rows.length > 0;
   }
 
   /** The ids among `userIds` with two-factor on. */

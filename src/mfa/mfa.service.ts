@@ -45,9 +45,8 @@ export class MfaService {
     this.issuer = config.get('mail', { infer: true }).appName;
   }
 
-  async isEnabled(userId: string): Promise<boolean> {
-    const factor = await this.factors.findFactor(userId);
-    return factor !== null && factor.enabledAt !== null;
+  isEnabled(userId: string): Promise<boolean> {
+    return this.factors.isEnabled(userId);
   }
 
   enabledAmong(userIds: string[]): Promise<Set<string>> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { insertRow } from '../database/row-insert';
 import { RefreshToken } from './refresh-token.entity';
 
 /** Every query on refresh tokens. */
@@ -9,7 +10,7 @@ export class RefreshTokensRepository {
   constructor(@InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>) {}
 
   async insert(token: RefreshToken): Promise<void> {
-    await this.tokens.insert(token);
+    await insertRow(this.tokens.manager, RefreshToken, token);
   }
 
   findByHash(tokenHash: string): Promise<RefreshToken | null> {

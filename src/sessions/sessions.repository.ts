@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThanOrEqual, MoreThan, Not, Repository } from 'typeorm';
+import { insertRow } from '../database/row-insert';
 import { RevocationReason, Session } from './session.entity';
 
 export type SessionStatus = Pick<Session, 'userId' | 'revokedAt' | 'expiresAt'>;
@@ -11,7 +12,7 @@ export class SessionsRepository {
   constructor(@InjectRepository(Session) private readonly sessions: Repository<Session>) {}
 
   async insert(session: Session): Promise<void> {
-    await this.sessions.insert(session);
+    await insertRow(this.sessions.manager, Session, session);
   }
 
   async delete(id: string): Promise<void> {

@@ -153,8 +153,12 @@ export class UsersRepository {
     await manager.getRepository(User).update({ id }, { ...changes, updatedAt: now });
   }
 
+  /** Written on every login: one hand-written statement (see queryRows). */
   async touchLastLogin(id: string, now: number): Promise<void> {
-    await this.users.update({ id }, { lastLoginAt: now });
+    await queryRows(this.users.manager, 'UPDATE users SET last_login_at = :now WHERE id = :id', {
+      id,
+      now,
+    });
   }
 
   /** Read on every login: one hand-written statement (see queryRows). */

@@ -27,12 +27,14 @@ export class AccessTokenResolver implements CredentialResolver {
   }
 
   async resolve(request: FastifyRequest): Promise<Principal> {
-    const token = extractBearerToken(request);
-    if (!token) throw invalidToken('the bearer token is malformed');
-    let claims = this.verified.get(token);
+    // The whole header is the key: a client's requests after its first skip parsing it as well.
+    const header = request.headers.authorization ?? '';
+    let claims = this.verified.get(header);
     if (!claims) {
+      const token = extractBearerToken(request);
+      if (!token) throw invalidToken('the bearer token is malformed');
       claims = this.tokens.verify(token);
-      this.verified.remember(token, claims);
+      this.verified.remember(header, claims);
     }
     const session = await this.sessions.statusFor(claims.sid, claims.sub);
     if (session === 'foreign')

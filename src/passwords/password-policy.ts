@@ -41,7 +41,7 @@ export function checkPasswordPolicy(
       'password is too common (it appears in lists of breached passwords); choose another',
     );
   }
-  const localPart = email.split('@')[0] ?? '';
+  const localPart = email.slice(0, email.indexOf('@'));
   if (
     lowered.includes(email) ||
     (passwordLength(localPart) >= MIN_LOCAL_PART && lowered.includes(localPart))

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { RefreshToken } from '../../src/sessions/refresh-token.entity';
 import { Session } from '../../src/sessions/session.entity';
+import { SessionsRepository } from '../../src/sessions/sessions.repository';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer, expectCode, type Tokens } from '../support/http';
@@ -221,6 +222,23 @@ describe('Sessions (e2e)', () => {
       t.clock.advance(1000);
       expectCode(await me(tokens.accessToken), 401, 'session_revoked');
     });
+  });
+
+  it('replaces the current token only for the previous token of a live session (one conditional statement)', async () => {
+    const { tokens } = await given(t).signedInUser();
+    await refresh(tokens.refreshToken).expect(200);
+    const id = sidOf(tokens.accessToken);
+    const sessions = t.app.get(DataSource).getRepository(Session);
+    const { previousTokenId } = await sessions.findOneByOrFail({ id });
+    const repository = t.app.get(SessionsRepository);
+    const now = t.clock.now();
+    expect(previousTokenId).not.toBeNull();
+    expect(await repository.replaceCurrent(id, 'not-the-previous', 'next-1', now)).toBe(false);
+    expect(await repository.replaceCurrent(id, previousTokenId!, 'next-2', now)).toBe(true);
+    expect((await sessions.findOneByOrFail({ id })).currentTokenId).toBe('next-2');
+    expect(await repository.revoke(id, 'logout', now)).toBe(true);
+    expect(await repository.replaceCurrent(id, previousTokenId!, 'next-3', now)).toBe(false);
+    expect((await sessions.findOneByOrFail({ id })).currentTokenId).toBe('next-2');
   });
 
   describe('POST /auth/logout', () => {

@@ -57,6 +57,9 @@ describe(SessionsCleanupJob.name, () => {
       expect(await sut.run()).toBe(0);
       await first;
       expect(mocks.leases.acquire).toHaveBeenCalledTimes(1);
+      // Once it has ended, the next run goes ahead.
+      await sut.run();
+      expect(mocks.leases.acquire).toHaveBeenCalledTimes(2);
     });
 
     it('renews its lease once a minute through a long backlog, and stops when another instance took it', async () => {

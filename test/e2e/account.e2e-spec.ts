@@ -469,6 +469,15 @@ describe('Lockout (e2e)', () => {
         .expect(400);
     }
     expect((await attempt(user.email, PASSWORD)).status).toBe(401);
+    // Once locked, a further wrong current password is refused without counting toward the next lock.
+    await t.http
+      .post('/auth/password/change')
+      .set(bearer(session.accessToken))
+      .send({ currentPassword: 'wrong', newPassword: NEW_PASSWORD })
+      .expect(400);
+    const locked = await t.app.get(DataSource).getRepository(User).findOneByOrFail({ id: user.id });
+    expect(locked.lockouts).toBe(1);
+    expect(locked.failedLogins).toBe(0);
     await t.http.post('/auth/password/forgot').send({ email: user.email }).expect(202);
     const message = await mail.find(user.email, 'Reset your');
     await t.http

@@ -6,16 +6,14 @@ import { requestContext } from '../http/request-context';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
 
-/** passport-local: email and password from the JSON body. */
+/**
+ * passport-local: the email from the JSON body's `email`, the password from its `password` (passport-local's
+ * default). No passport session: the guard's callback takes the user, and tokens are issued instead.
+ */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(private readonly auth: AuthService) {
-    super({
-      usernameField: 'email',
-      passwordField: 'password',
-      session: false,
-      passReqToCallback: true,
-    });
+    super({ usernameField: 'email', passReqToCallback: true });
   }
 
   validate(request: FastifyRequest, email: string, password: string): Promise<User> {

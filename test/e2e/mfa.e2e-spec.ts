@@ -192,6 +192,11 @@ describe('Two-factor sign-in (e2e)', () => {
       const tokens = response.body as Tokens;
       expect(amrOf(tokens)).toEqual(['pwd', 'otp']);
       await t.http.get('/users/me').set(bearer(tokens.accessToken)).expect(200);
+      // A code is no recovery code: no "recovery code used" event (nor its mail).
+      const events = await t.http.get('/users/me/events').set(bearer(tokens.accessToken));
+      const types = (events.body as { items: { type: string }[] }).items.map(({ type }) => type);
+      expect(types).toContain('mfa.enabled');
+      expect(types).not.toContain('mfa.recovery_code_used');
       const refreshed = await post('/auth/refresh', { refreshToken: tokens.refreshToken }).expect(
         200,
       );

@@ -176,9 +176,14 @@ describe('Access tokens (e2e)', () => {
         });
         await expectRejected(confused);
         const logout = await t.http.post('/auth/logout').set(bearer(confused));
-        expect({ status: logout.status, code: logout.body.code }).toEqual({
+        expect({
+          status: logout.status,
+          code: logout.body.code,
+          message: logout.body.message,
+        }).toEqual({
           status: 401,
           code: 'invalid_token',
+          message: 'the session of this token belongs to another user',
         });
         await t.http.get('/users/me').set(bearer(victim.tokens.accessToken)).expect(200);
       });

@@ -21,6 +21,9 @@ class ProgressReporter {
       file: path.relative(process.cwd(), fileName),
       line: location.start.line + 1,
       mutatorName,
+      // How many tests cover the mutant, and how many of them ran before it was killed or survived.
+      covering: result.coveredBy?.length,
+      ran: result.testsCompleted,
     };
     fs.appendFileSync(file, `${JSON.stringify({ ...line, replacement, statusReason })}\n`);
   }

@@ -1,4 +1,3 @@
-import type { Clock } from '../common/clock';
 import type { AppConfigService } from '../config';
 import type { DomainEvents } from '../events/domain-events';
 import type { User } from '../users/user.entity';
@@ -10,7 +9,7 @@ describe(LockoutService.name, () => {
   const service = new LockoutService(
     {} as UsersService,
     {} as DomainEvents,
-    { now: () => now } as Clock,
+    { now: () => now },
     {
       get: () => ({ threshold: 5, duration: 60, maxDuration: 3600 }),
     } as unknown as AppConfigService,

@@ -5,7 +5,9 @@ import { JobLeases } from '../../src/database/job-leases';
 import { OutboxCleanupJob } from '../../src/mail/outbox-cleanup.job';
 import { SessionsCleanupJob } from '../../src/sessions/sessions-cleanup.job';
 import { SessionsService } from '../../src/sessions/sessions.service';
+import type { OneTimeToken } from '../../src/tokens/one-time-token.entity';
 import { OneTimeTokensCleanupJob } from '../../src/tokens/one-time-tokens-cleanup.job';
+import { OneTimeTokensService } from '../../src/tokens/one-time-tokens.service';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer, expectCode } from '../support/http';
@@ -95,6 +97,26 @@ describe('Maintenance jobs (e2e)', () => {
     nextRun();
     await t.app.get(OutboxCleanupJob).run();
     expect(await count('mail_outbox', "status = 'sent'")).toBe(0);
+  });
+
+  it('deletes a used one-time token at once, and keeps the ones that can still be used', async () => {
+    // A user registered now has a live email verification token; a password reset token is then used.
+    const user = await given(t).user();
+    const tokens = t.app.get(OneTimeTokensService);
+    const reset = await tokens.issue({
+      userId: user.id,
+      purpose: 'reset_password',
+      ttlSeconds: 3600,
+    });
+    const check = await tokens.check(reset, ['reset_password']);
+    expect(check.status).toBe('valid');
+    expect(await tokens.use((check as { token: OneTimeToken }).token)).toBe(true);
+    const theirs = (used: boolean) =>
+      count('one_time_tokens', `user_id = '${user.id}' AND used_at IS ${used ? 'NOT ' : ''}NULL`);
+    expect([await theirs(false), await theirs(true)]).toEqual([1, 1]);
+    nextRun();
+    await t.app.get(OneTimeTokensCleanupJob).run();
+    expect([await theirs(false), await theirs(true)]).toEqual([1, 0]);
   });
 
   it('deletes events older than AUDIT_RETENTION_DAYS, and keeps the recent ones', async () => {

@@ -28,10 +28,10 @@ describe('Access tokens (e2e)', () => {
     });
 
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const expectRejected = async (token: string, code = 'invalid_token') => {
+    const expectRejected = async (token: string, code = 'invalid_token', message?: string) => {
       const response = await t.http.get('/users/me').set(bearer(token));
       expect(response.status).toBe(401);
-      expect(response.body).toMatchObject({ statusCode: 401, code });
+      expect(response.body).toMatchObject({ statusCode: 401, code, ...(message && { message }) });
     };
     const serverKey = () => t.app.get(SigningKeysService).signing.privateKey;
 
@@ -79,7 +79,11 @@ describe('Access tokens (e2e)', () => {
         algorithm: 'ES256',
         header: { alg: 'ES256', typ: 'at+jwt', kid: 'some-other-key' },
       });
-      await expectRejected(forged);
+      await expectRejected(
+        forged,
+        'invalid_token',
+        'the token was not signed by a key of this server (unknown kid)',
+      );
     });
 
     describe('claims, each checked on its own (tokens signed with the server key)', () => {
@@ -154,6 +158,15 @@ describe('Access tokens (e2e)', () => {
         await expectRejected(signed(payload));
       });
 
+      it('accepts the typ at+jwt in its long form and in any case (RFC 9068)', async () => {
+        for (const typ of ['application/at+jwt', 'AT+JWT']) {
+          await t.http
+            .get('/users/me')
+            .set(bearer(signed(fresh(), { ...header(), typ })))
+            .expect(200);
+        }
+      });
+
       it('refuses the typ of a plain JWT, or none', async () => {
         await expectRejected(signed(fresh(), { ...header(), typ: 'JWT' }));
         const { typ, ...untyped } = header();
@@ -162,8 +175,18 @@ describe('Access tokens (e2e)', () => {
       });
 
       it('refuses a crit header, b64:false included (RFC 7515 section 4.1.11)', async () => {
-        await expectRejected(signed(fresh(), { ...header(), crit: ['exp'], exp: 1 }));
-        await expectRejected(signed(fresh(), { ...header(), crit: ['b64'], b64: false }));
+        const message =
+          'the token asks for JWS extensions (crit) that this server does not support';
+        await expectRejected(
+          signed(fresh(), { ...header(), crit: ['exp'], exp: 1 }),
+          'invalid_token',
+          message,
+        );
+        await expectRejected(
+          signed(fresh(), { ...header(), crit: ['b64'], b64: false }),
+          'invalid_token',
+          message,
+        );
       });
 
       it("refuses a token naming another user's session, and logout with it leaves that session alone", async () => {

@@ -104,6 +104,18 @@ describe('Access tokens (e2e)', () => {
           .expect(200);
       });
 
+      it('says that a token refused for its sub, sid, jti or roles lacks required claims', async () => {
+        const message = 'the access token lacks required claims (sub, sid, jti, roles)';
+        for (const claim of [
+          { sub: 'admin' },
+          { sid: undefined },
+          { jti: undefined },
+          { roles: 'admin' },
+        ]) {
+          await expectRejected(signed({ ...fresh(), ...claim }), 'invalid_token', message);
+        }
+      });
+
       type Claims = ReturnType<typeof fresh>;
       it.each<[string, (base: Claims, now: number) => object]>([
         ['another issuer', (base) => ({ ...base, iss: 'https://evil.example' })],

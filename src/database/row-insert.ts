@@ -25,8 +25,9 @@ function planFor(manager: EntityManager, metadata: EntityMetadata): InsertPlan {
  * Inserts one row, as `repository.insert(row)` does, for the rows every sign-in writes (its session, refresh token
  * and audit event): the statement is built once per table, each value goes through its column's transformer and
  * the driver's conversion (simple-array, booleans) as TypeORM's own insert does, and the query builder's
- * per-call work (about a tenth of a login's event-loop time for these three inserts, in a profile) is skipped. Every column must be given:
- * a row with an `undefined` column goes through `repository.insert`, which lets the database default fill it.
+ * per-call work (about a tenth of a login's event-loop time for these three inserts, in a profile) is skipped.
+ * Every column must be given: a row with an `undefined` column goes through `repository.insert`, which lets the
+ * database default fill it.
  */
 export async function insertRow<Entity extends ObjectLiteral>(
   manager: EntityManager,

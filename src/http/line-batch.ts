@@ -9,21 +9,16 @@ export interface LineSink {
 
 /** Every batch of the process, emptied synchronously when it exits. */
 const open = new Set<LineBatch>();
-let exitHookInstalled = false;
 
-function flushAllOnExit(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const batch of open) {
-      try {
-        batch.flushSync();
-      } catch {
-        // The destination is gone (closed, or never opened): the lines have nowhere to go.
-      }
+process.on('exit', () => {
+  for (const batch of open) {
+    try {
+      batch.flushSync();
+    } catch {
+      // The destination is gone (closed, or never opened): the lines have nowhere to go.
     }
-  });
-}
+  }
+});
 
 /**
  * Gathers log lines and hands them to the destination a batch at a time. sonic-boom measures the UTF-8 length of
@@ -40,7 +35,6 @@ export class LineBatch implements DestinationStream {
     private readonly batchLength: number,
   ) {
     open.add(this);
-    flushAllOnExit();
   }
 
   write(line: string): void {
@@ -64,7 +58,7 @@ export class LineBatch implements DestinationStream {
 
   private handOver(): void {
     if (this.lines.length === 0) return;
-    const data = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
+    const data = this.lines.join('');
     this.lines = [];
     this.length = 0;
     this.destination.write(data);

@@ -1,19 +1,22 @@
 'use strict';
 /**
- * Server CPU time per GET /users/me, for two or more compiled builds in one run: `node bench/cpu-per-request.js
- * <main.js> [<main.js> ...]` (default: this checkout's dist/main.js). Each build runs as its own process; rounds
- * alternate between them, each sending BENCH_REQUESTS (default 60,000) requests over 10 connections, and the
- * server's own user + system CPU time (from /proc) is divided by the requests. Less sensitive to a noisy machine
- * than requests per second, since time spent waiting for the CPU is not counted. Environment: BENCH_ROUNDS
- * (default 6).
+ * Server CPU time per GET /users/me (or per login), for two or more compiled builds in one run: `node
+ * bench/cpu-per-request.js <main.js> [<main.js> ...]` (default: this checkout's dist/main.js). Each build runs as its
+ * own process; rounds alternate between them, each sending BENCH_REQUESTS requests (default 60,000; 400 logins) over
+ * 10 connections (4 for logins), and the server's own user + system CPU time (from /proc; the password-hashing
+ * processes apart) is divided by the requests. Less sensitive to a noisy machine than requests per second, since
+ * time spent waiting for the CPU is not counted. Environment: BENCH_ROUNDS (default 6), BENCH_ROUTE (`me`, the
+ * default, or `login`).
  */
 const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
-const { ROOT, log, startPortcullis, signedInUser, median } = require('./lib');
+const { ROOT, PASSWORD, log, startPortcullis, signedInUser, median } = require('./lib');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60_000);
+const LOGIN = process.env.BENCH_ROUTE === 'login';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (LOGIN ? 400 : 60_000));
+const ROUTE = LOGIN ? 'POST /auth/login' : 'GET /users/me';
 /** Linux clock ticks per second (USER_HZ), the unit of utime and stime in /proc/<pid>/stat. */
 const TICKS = 100;
 
@@ -29,9 +32,17 @@ async function main() {
   const builds = [];
   for (const path of mains) {
     const server = await startPortcullis(path);
-    const { headers } = await signedInUser(server.url);
-    const load = { url: `${server.url}/users/me`, headers, connections: 10 };
-    await autocannon({ ...load, amount: 20_000 });
+    const { headers, email } = await signedInUser(server.url);
+    const load = LOGIN
+      ? {
+          url: `${server.url}/auth/login`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: PASSWORD }),
+          connections: 4,
+        }
+      : { url: `${server.url}/users/me`, headers, connections: 10 };
+    await autocannon({ ...load, amount: LOGIN ? 100 : 20_000 });
     builds.push({ path, server, load, samples: [] });
   }
   try {
@@ -47,7 +58,7 @@ async function main() {
   } finally {
     for (const build of builds) build.server.stop();
   }
-  console.log('\n| build | median us of CPU per GET /users/me | every round |\n|---|---:|---|');
+  console.log(`\n| build | median us of CPU per ${ROUTE} | every round |\n|---|---:|---|`);
   for (const build of builds) {
     console.log(`| ${build.path} | ${median(build.samples)} | ${build.samples.join(', ')} |`);
   }

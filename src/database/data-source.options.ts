@@ -2,19 +2,29 @@ import sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config';
 import { MIGRATIONS } from './migrations';
+import { cacheStatements } from './sqlite-statement-cache';
 
-/**
- * TypeORM always calls sqlite3.verbose(), which wraps every statement to record a long stack trace: measured at
- * about 5% of the CPU time of a read-heavy load. This hands it the plain module instead.
- */
 /**
  * How long a SQLite write waits for a lock (or for its turn, see TransactionRunner) before it fails with 503 and
  * Retry-After, rather than holding the request.
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 2000;
 
-const sqlite3WithoutTraces = Object.create(sqlite3, {
-  verbose: { value: () => sqlite3 },
+/** A connection whose prepared statements are kept (see cacheStatements). */
+function Database(...args: ConstructorParameters<typeof sqlite3.Database>): sqlite3.Database {
+  const database = new sqlite3.Database(...args);
+  cacheStatements(database);
+  return database;
+}
+
+/**
+ * The sqlite3 module TypeORM is given: its connections keep their prepared statements. TypeORM always calls
+ * sqlite3.verbose(), which wraps every statement to record a long stack trace (measured at about 5% of the CPU time
+ * of a read-heavy load); here that answers this module itself.
+ */
+const sqliteDriver: typeof sqlite3 = Object.create(sqlite3, {
+  verbose: { value: () => sqliteDriver },
+  Database: { value: Database },
 }) as typeof sqlite3;
 
 /**
@@ -39,7 +49,7 @@ export function buildDataSourceOptions(
     return {
       ...common,
       type: 'sqlite',
-      driver: sqlite3WithoutTraces,
+      driver: sqliteDriver,
       database: database.path,
       enableWAL: database.path !== ':memory:',
       busyTimeout: SQLITE_BUSY_TIMEOUT_MS,

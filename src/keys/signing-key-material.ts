@@ -5,13 +5,15 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
-import type { Algorithm } from 'jsonwebtoken';
 import { ConfigValidationError } from '../config';
+
+/** The algorithms of this server's keys (RFC 7518). */
+export type SigningAlgorithm = 'ES256' | 'RS256';
 
 /** A key this server verifies access tokens with; `privateKey` only on the key it signs with. */
 export interface SigningKey {
   kid: string;
-  alg: Algorithm;
+  alg: SigningAlgorithm;
   publicKey: KeyObject;
   privateKey?: KeyObject;
 }
@@ -38,7 +40,7 @@ export function thumbprint(publicKey: KeyObject): string {
 }
 
 /** ES256 for an EC P-256 key, RS256 for an RSA key of 2048 bits or more; anything else is refused. */
-export function algorithmFor(key: KeyObject, source: string): Algorithm {
+export function algorithmFor(key: KeyObject, source: string): SigningAlgorithm {
   const details = key.asymmetricKeyDetails;
   if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1') return 'ES256';
   if (key.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= 2048) return 'RS256';

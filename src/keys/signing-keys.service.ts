@@ -25,6 +25,7 @@ import {
   signingKeyOf,
   signingKeySealContext,
   type PublicJwk,
+  type SigningAlgorithm,
   type SigningKey,
 } from './signing-key-material';
 
@@ -316,7 +317,7 @@ export class SigningKeysService
 
   private keyOf(row: SigningKeyRow): SigningKey {
     const publicKey = createPublicKey({ key: JSON.parse(row.publicJwk) as never, format: 'jwk' });
-    return { kid: row.kid, alg: row.alg as Algorithm, publicKey };
+    return { kid: row.kid, alg: row.alg as SigningAlgorithm, publicKey };
   }
 
   private openPrivateKey(row: SigningKeyRow): NonNullable<SigningKey['privateKey']> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, sign, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { TokenExpiredError, type Jwt } from 'jsonwebtoken';
@@ -6,6 +6,7 @@ import { invalidToken, tokenExpired } from '../access/access.errors';
 import { Clock } from '../common/clock';
 import { isUuid } from '../common/ids';
 import { AppConfigService, type AppConfig } from '../config';
+import type { SigningAlgorithm } from '../keys/signing-key-material';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
 /** RFC 9068 media type of JWT access tokens, carried in the `typ` header and checked on verification. */
@@ -63,6 +64,16 @@ function readHeader(token: string): { kid?: unknown } {
 }
 
 /**
+ * The signature of a compact JWS's signing input (RFC 7515), base64url: ES256 as the 64-byte R || S pair of RFC 7518
+ * section 3.4, RS256 as PKCS #1 v1.5 with SHA-256. Node's own signing, without a JWT library's per-call option
+ * checks: the claims are this server's own.
+ */
+function signature(input: string, alg: SigningAlgorithm, key: KeyObject): string {
+  const options = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  return sign('sha256', Buffer.from(input), options).toString('base64url');
+}
+
+/**
  * Access tokens: signs them with the current signing key, and verifies them (RFC 8725): the key named by `kid`
  * (KeyObjects only), pinned algorithms, issuer, audience and expiry, judged by the injected clock; no `crit`; then
  * `typ` and every claim with its type.
@@ -70,6 +81,8 @@ function readHeader(token: string): { kid?: unknown } {
 @Injectable()
 export class AccessTokenService {
   private readonly settings: AppConfig['tokens'];
+  /** The protected header of the current signing key, encoded once per key. */
+  private header?: { kid: string; encoded: string };
 
   constructor(
     private readonly jwt: JwtService,
@@ -103,12 +116,12 @@ export class AccessTokenService {
       amr: [...amr],
     };
     const { kid, alg, privateKey } = this.keys.signing;
-    return this.jwt.sign(claims, {
-      privateKey,
-      algorithm: alg,
-      keyid: kid,
-      header: { alg, kid, typ: ACCESS_TOKEN_TYPE },
-    });
+    if (this.header?.kid !== kid) {
+      const header = { alg, kid, typ: ACCESS_TOKEN_TYPE };
+      this.header = { kid, encoded: Buffer.from(JSON.stringify(header)).toString('base64url') };
+    }
+    const input = `${this.header.encoded}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${input}.${signature(input, alg, privateKey)}`;
   }
 
   /** The claims of a genuine, unexpired access token of this server; a 401 otherwise. */

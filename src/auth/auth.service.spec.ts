@@ -121,20 +121,68 @@ describe(AuthService.name, () => {
 });
 
 describe(`${AuthService.name} issueSession`, () => {
-  it('revokes the session it just opened when the user was disabled meanwhile', async () => {
+  const context = { ip: null, userAgent: null };
+  const parts = (users: object) => {
     const sessions = {
       open: jest.fn().mockResolvedValue({ session: { id: 's1', userId: 'u1' }, refreshToken: 'r' }),
       revoke: jest.fn().mockResolvedValue(true),
     };
-    const users = { findById: jest.fn().mockResolvedValue(userFactory({ disabled: true })) };
-    const sut = build({ users, sessions, tokens: { sign: jest.fn(), accessTokenTtl: 900 } });
-    await expect(
-      sut.issueSession(userFactory(), { ip: null, userAgent: null }),
-    ).rejects.toMatchObject({
-      code: 'account_disabled',
+    const tokens = { sign: jest.fn().mockReturnValue('access'), accessTokenTtl: 900 };
+    return { sut: build({ users, sessions, tokens }), sessions, tokens };
+  };
+
+  it('records the sign-in in one statement while the account is unchanged, and signs its roles', async () => {
+    const users = {
+      touchLastLoginIfUnchanged: jest.fn().mockResolvedValue(true),
+      findById: jest.fn(),
+      touchLastLogin: jest.fn(),
+    };
+    const { sut, sessions, tokens } = parts(users);
+    const user = userFactory({ id: 'u1', roles: ['user', 'auditor'] });
+    await expect(sut.issueSession(user, context)).resolves.toMatchObject({
+      accessToken: 'access',
+      refreshToken: 'r',
     });
-    expect(sessions.revoke).toHaveBeenCalledWith({ id: 's1', userId: 'u1' }, 'user_disabled');
+    expect(users.touchLastLoginIfUnchanged).toHaveBeenCalledWith(user);
+    expect(users.findById).not.toHaveBeenCalled();
+    expect(users.touchLastLogin).not.toHaveBeenCalled();
+    expect(sessions.revoke).not.toHaveBeenCalled();
+    expect(tokens.sign).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: 'u1', sessionId: 's1', roles: ['user', 'auditor'] }),
+    );
   });
+
+  it('reads the account again when its roles changed since the password was checked: the tokens carry the new ones', async () => {
+    const users = {
+      touchLastLoginIfUnchanged: jest.fn().mockResolvedValue(false),
+      findById: jest.fn().mockResolvedValue(userFactory({ id: 'u1', roles: ['user'] })),
+      touchLastLogin: jest.fn().mockResolvedValue(undefined),
+    };
+    const { sut, sessions, tokens } = parts(users);
+    await sut.issueSession(userFactory({ id: 'u1', roles: ['user', 'admin'] }), context);
+    expect(users.touchLastLogin).toHaveBeenCalledWith('u1');
+    expect(sessions.revoke).not.toHaveBeenCalled();
+    expect(tokens.sign).toHaveBeenCalledWith(expect.objectContaining({ roles: ['user'] }));
+  });
+
+  it.each([
+    ['disabled', userFactory({ disabled: true }), 'account_disabled'],
+    ['deleted', null, 'invalid_credentials'],
+  ])(
+    'revokes the session it just opened when the user was %s meanwhile',
+    async (_case, found, code) => {
+      const users = {
+        touchLastLoginIfUnchanged: jest.fn().mockResolvedValue(false),
+        findById: jest.fn().mockResolvedValue(found),
+        touchLastLogin: jest.fn(),
+      };
+      const { sut, sessions, tokens } = parts(users);
+      await expect(sut.issueSession(userFactory(), context)).rejects.toMatchObject({ code });
+      expect(sessions.revoke).toHaveBeenCalledWith({ id: 's1', userId: 'u1' }, 'user_disabled');
+      expect(users.touchLastLogin).not.toHaveBeenCalled();
+      expect(tokens.sign).not.toHaveBeenCalled();
+    },
+  );
 });
 
 describe(`${AuthService.name} refresh`, () => {

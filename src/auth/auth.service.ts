@@ -169,15 +169,19 @@ export class AuthService {
     amr: readonly string[] = ['pwd'],
   ): Promise<TokensDto> {
     const issued = await this.sessions.open(user.id, context, amr);
-    // Disabling sets the flag, then revokes the user's sessions. Reading the flag after opening the session means a
+    // Disabling sets the flag, then revokes the user's sessions. Checking the flag after opening the session means a
     // login racing a disable either sees the flag or has its session revoked: never a live session for a disabled
-    // user.
-    const current = await this.users.findById(user.id);
-    if (!current || current.disabled) {
-      await this.sessions.revoke(issued.session, 'user_disabled');
-      throw current ? accountDisabled() : invalidCredentials();
+    // user. One statement usually does it: the last-login time, written only if the account is still enabled with
+    // the roles read at sign-in. If it changed, the account is read again, and the tokens carry its current roles.
+    let current: User | null = user;
+    if (!(await this.users.touchLastLoginIfUnchanged(user))) {
+      current = await this.users.findById(user.id);
+      if (!current || current.disabled) {
+        await this.sessions.revoke(issued.session, 'user_disabled');
+        throw current ? accountDisabled() : invalidCredentials();
+      }
+      await this.users.touchLastLogin(user.id);
     }
-    await this.users.touchLastLogin(user.id);
     await this.events.emit('login.succeeded', {
       userId: user.id,
       sessionId: issued.session.id,

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryResult } from 'typeorm';
 
 /**
  * Runs one hand-written SELECT with named parameters (`:email`), rewritten to the driver's placeholders (`?` on
@@ -13,4 +13,24 @@ export function queryRows<Row>(
 ): Promise<Row[]> {
   const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
   return manager.query<Row[]>(query, values);
+}
+
+/**
+ * Runs one hand-written write with named parameters (as queryRows) and answers how many rows it changed: for a
+ * conditional write on the sign-in path, whose count is its answer.
+ */
+export async function changeRows(
+  manager: EntityManager,
+  sql: string,
+  parameters: Record<string, unknown>,
+): Promise<number> {
+  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
+  // On SQLite the one shared runner (see TransactionRunner); on PostgreSQL a pooled connection, as manager.query uses.
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result: QueryResult = await runner.query(query, values, true);
+    return result.affected ?? 0;
+  } finally {
+    if (!manager.queryRunner) await runner.release();
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, type EntityManager } from 'typeorm';
-import { queryRows } from '../database/raw-query';
+import { changeRows, queryRows } from '../database/raw-query';
 import { isUniqueViolation } from '../database/unique-violation';
 import { User } from './user.entity';
 
@@ -153,7 +153,24 @@ export class UsersRepository {
     await manager.getRepository(User).update({ id }, { ...changes, updatedAt: now });
   }
 
-  /** Written on every login: one hand-written statement (see queryRows). */
+  /**
+   * Written on every sign-in once its session is open, as one hand-written statement: the time of the sign-in,
+   * provided the account is still enabled and still has the roles the sign-in read. False when it changed since
+   * (disabled, deleted, other roles), and nothing is written.
+   */
+  async touchLastLoginIfUnchanged(
+    { id, roles }: Pick<User, 'id' | 'roles'>,
+    now: number,
+  ): Promise<boolean> {
+    const changed = await changeRows(
+      this.users.manager,
+      'UPDATE users SET last_login_at = :now WHERE id = :id AND NOT disabled AND roles = :roles',
+      { id, now, roles: roles.join(',') },
+    );
+    return changed === 1;
+  }
+
+  /** The time of a sign-in, unconditionally: one hand-written statement (see queryRows). */
   async touchLastLogin(id: string, now: number): Promise<void> {
     await queryRows(this.users.manager, 'UPDATE users SET last_login_at = :now WHERE id = :id', {
       id,

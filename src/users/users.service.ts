@@ -170,6 +170,11 @@ export class UsersService {
     return this.users.touchLastLogin(id, this.clock.now());
   }
 
+  /** The time of a sign-in, if the account is still enabled with the same roles; false when it changed since. */
+  touchLastLoginIfUnchanged(user: Pick<User, 'id' | 'roles'>): Promise<boolean> {
+    return this.users.touchLastLoginIfUnchanged(user, this.clock.now());
+  }
+
   countFailedLogin(id: string): Promise<void> {
     return this.users.countFailedLogin(id, this.clock.now());
   }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { UsersService } from '../../src/users/users.service';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer } from '../support/http';
@@ -42,6 +44,45 @@ describe('Users (e2e)', () => {
       const { tokens } = await given(t).signedInUser();
       const response = await t.http.get('/users/me').set(bearer(tokens.refreshToken)).expect(401);
       expect(response.body.code).toBe('invalid_token');
+    });
+  });
+
+  describe('the last-login time a sign-in records', () => {
+    const users = () => t.app.get(UsersService);
+    const lastLoginOf = async (id: string) => (await users().findById(id))?.lastLoginAt;
+
+    it('is written while the account is enabled with the roles the sign-in read, and only then', async () => {
+      const { id } = await given(t).user();
+      t.clock.advanceSeconds(1);
+      await expect(users().touchLastLoginIfUnchanged({ id, roles: ['user'] })).resolves.toBe(true);
+      expect(await lastLoginOf(id)).toBe(t.clock.now());
+
+      const recorded = t.clock.now();
+      t.clock.advanceSeconds(1);
+      // Roles changed since the sign-in read them: nothing written, the caller reads the account again.
+      await expect(
+        users().touchLastLoginIfUnchanged({ id, roles: ['user', 'billing'] }),
+      ).resolves.toBe(false);
+      await expect(users().touchLastLoginIfUnchanged({ id, roles: [] })).resolves.toBe(false);
+      await users().administer(id, { roles: ['user', 'billing'] });
+      await expect(users().touchLastLoginIfUnchanged({ id, roles: ['user'] })).resolves.toBe(false);
+      expect(await lastLoginOf(id)).toBe(recorded);
+      await expect(
+        users().touchLastLoginIfUnchanged({ id, roles: ['user', 'billing'] }),
+      ).resolves.toBe(true);
+
+      await users().administer(id, { disabled: true });
+      t.clock.advanceSeconds(1);
+      await expect(
+        users().touchLastLoginIfUnchanged({ id, roles: ['user', 'billing'] }),
+      ).resolves.toBe(false);
+      expect(await lastLoginOf(id)).toBe(t.clock.now() - 1000);
+    });
+
+    it('is not written for an account that is gone', async () => {
+      await expect(
+        users().touchLastLoginIfUnchanged({ id: randomUUID(), roles: ['user'] }),
+      ).resolves.toBe(false);
     });
   });
 });

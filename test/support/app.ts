@@ -52,17 +52,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   };
   const { app, config } = await createApp({ env, clock, logStream: options.logStream });
-  const responses = recordResponses(app);
+  const answers: Answers = { app, recorded: recordResponses(app), checked: 0 };
+  if (config.http.docsEnabled) running.add(answers);
   // A real listening socket, as in production: the server's timeouts, limits and graceful close all apply.
   await app.listen(0, '127.0.0.1');
   const stop = async () => {
-    const drift = config.http.docsEnabled ? await checkAgainstDocument(app, responses) : [];
+    const drift = running.has(answers) ? driftOf(answers) : [];
+    running.delete(answers);
     await app.close();
-    if (drift.length > 0) {
-      throw new Error(
-        `answers that do not match the OpenAPI document:\n${[...new Set(drift)].join('\n')}`,
-      );
-    }
+    throwOnDrift(drift);
   };
   return {
     app,
@@ -79,7 +77,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
 }
 
-/** Every answer the app gives, for the check against the OpenAPI document when the app stops. */
+/** Every answer the app gives, for the check against the OpenAPI document. */
 function recordResponses(app: NestFastifyApplication): RecordedResponse[] {
   const responses: RecordedResponse[] = [];
   app
@@ -98,16 +96,40 @@ function recordResponses(app: NestFastifyApplication): RecordedResponse[] {
   return responses;
 }
 
+/** The answers of an app whose document is served, and how many of them have been checked. */
+interface Answers {
+  app: NestFastifyApplication;
+  recorded: RecordedResponse[];
+  checked: number;
+  check?: OpenApiResponseCheck;
+}
+
+/** The running apps of this test file. */
+const running = new Set<Answers>();
+
+/** What is wrong with the answers given since the last check, against the OpenAPI document the app serves. */
+function driftOf(answers: Answers): string[] {
+  answers.check ??= new OpenApiResponseCheck(buildOpenApiDocument(answers.app) as never);
+  const fresh = answers.recorded.slice(answers.checked);
+  answers.checked = answers.recorded.length;
+  return fresh.flatMap((response) => answers.check!.problems(response));
+}
+
+function throwOnDrift(drift: string[]): void {
+  if (drift.length > 0) {
+    throw new Error(
+      `answers that do not match the OpenAPI document:\n${[...new Set(drift)].join('\n')}`,
+    );
+  }
+}
+
 /**
- * Every answer the app gave during the suite, checked against the OpenAPI document it serves: the document
- * cannot drift from the code without some suite failing.
+ * Checks every answer the running apps gave since the last check against the OpenAPI document they serve: the
+ * document cannot drift from the code without a test failing. Run after each test (test/support/check-answers.ts),
+ * so that the test that got the answer fails; answers given after the last test are checked when the app stops.
  */
-async function checkAgainstDocument(
-  app: NestFastifyApplication,
-  responses: RecordedResponse[],
-): Promise<string[]> {
-  const check = new OpenApiResponseCheck(buildOpenApiDocument(app) as never);
-  return responses.flatMap((response) => check.problems(response));
+export function checkAnswers(): void {
+  throwOnDrift([...running].flatMap(driftOf));
 }
 
 /** The same database, data folder and clock, in a new process-like app instance. */

@@ -40,6 +40,12 @@ describe('checkPasswordPolicy', () => {
     // A local part of one or two characters is too short to mean anything; three is enough.
     expect(ruleOf('jojo-the-great-one', 'jo@example.com')).toBeUndefined();
     expect(ruleOf('the-bob-builder', 'bob@example.com')).toBe('contains_email');
+    expect(() => checkPasswordPolicy('the-bob-builder', 'bob@example.com', bounds)).toThrow(
+      expect.objectContaining({
+        code: 'weak_password',
+        message: 'password must not contain your email address or its name part',
+      }),
+    );
   });
 
   it('answers 400 weak_password with a message', () => {

@@ -42,13 +42,27 @@ describe(SessionsCleanupJob.name, () => {
         ],
         [100, 100, 30],
       );
+      const log = jest.spyOn(sut['logger'], 'log').mockImplementation(() => undefined);
       expect(await sut.run()).toBe(230 + 47);
+      expect(log.mock.calls).toEqual([['deleted 230 ended sessions and 47 stale refresh tokens']]);
       expect(mocks.sessions.purgeEndedSessions).toHaveBeenCalledTimes(3);
       expect(mocks.sessions.purgeStaleTokens.mock.calls).toEqual([
         [100, 0],
         [100, 1000],
         [100, 2000],
       ]);
+    });
+
+    it('says what it deleted, stale tokens alone included, and stays quiet when there was nothing', async () => {
+      const quiet = newJob([], []);
+      const silent = jest.spyOn(quiet.sut['logger'], 'log').mockImplementation(() => undefined);
+      expect(await quiet.sut.run()).toBe(0);
+      expect(silent).not.toHaveBeenCalled();
+
+      const tokensOnly = newJob([{ deleted: 7, next: null }], []);
+      const log = jest.spyOn(tokensOnly.sut['logger'], 'log').mockImplementation(() => undefined);
+      expect(await tokensOnly.sut.run()).toBe(7);
+      expect(log.mock.calls).toEqual([['deleted 0 ended sessions and 7 stale refresh tokens']]);
     });
 
     it('does nothing while another run of this instance is still going', async () => {

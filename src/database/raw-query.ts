@@ -1,5 +1,11 @@
 import type { EntityManager, QueryResult } from 'typeorm';
 
+const withDriverPlaceholders = (
+  manager: EntityManager,
+  sql: string,
+  parameters: Record<string, unknown>,
+) => manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
+
 /**
  * Runs one hand-written SELECT with named parameters (`:email`), rewritten to the driver's placeholders (`?` on
  * SQLite, `$1` on PostgreSQL). For the few reads on the sign-in path, where building the same query through
@@ -11,7 +17,7 @@ export function queryRows<Row>(
   sql: string,
   parameters: Record<string, unknown>,
 ): Promise<Row[]> {
-  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
+  const [query, values] = withDriverPlaceholders(manager, sql, parameters);
   return manager.query<Row[]>(query, values);
 }
 
@@ -24,7 +30,7 @@ export async function changeRows(
   sql: string,
   parameters: Record<string, unknown>,
 ): Promise<number> {
-  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
+  const [query, values] = withDriverPlaceholders(manager, sql, parameters);
   // On SQLite the one shared runner (see TransactionRunner); on PostgreSQL a pooled connection, as manager.query uses.
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {

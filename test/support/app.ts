@@ -52,7 +52,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   };
   const { app, config } = await createApp({ env, clock, logStream: options.logStream });
-  const answers: Answers = { app, recorded: recordResponses(app), checked: 0 };
+  const answers: Answers = { app, unchecked: recordResponses(app) };
   if (config.http.docsEnabled) running.add(answers);
   // A real listening socket, as in production: the server's timeouts, limits and graceful close all apply.
   await app.listen(0, '127.0.0.1');
@@ -96,11 +96,10 @@ function recordResponses(app: NestFastifyApplication): RecordedResponse[] {
   return responses;
 }
 
-/** The answers of an app whose document is served, and how many of them have been checked. */
+/** An app whose document is served, and the answers it gave since the last check. */
 interface Answers {
   app: NestFastifyApplication;
-  recorded: RecordedResponse[];
-  checked: number;
+  unchecked: RecordedResponse[];
   check?: OpenApiResponseCheck;
 }
 
@@ -110,9 +109,8 @@ const running = new Set<Answers>();
 /** What is wrong with the answers given since the last check, against the OpenAPI document the app serves. */
 function driftOf(answers: Answers): string[] {
   answers.check ??= new OpenApiResponseCheck(buildOpenApiDocument(answers.app) as never);
-  const fresh = answers.recorded.slice(answers.checked);
-  answers.checked = answers.recorded.length;
-  return fresh.flatMap((response) => answers.check!.problems(response));
+  const check = answers.check;
+  return answers.unchecked.splice(0).flatMap((response) => check.problems(response));
 }
 
 function throwOnDrift(drift: string[]): void {

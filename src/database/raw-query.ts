@@ -1,10 +1,27 @@
 import type { EntityManager, QueryResult } from 'typeorm';
 
-const withDriverPlaceholders = (
+const NAMED_PARAMETER = /:([A-Za-z0-9_]+)/g;
+
+/**
+ * Rewrites `:name` into the driver's placeholders (`?` on SQLite, `$1` on PostgreSQL), every value bound. Not
+ * TypeORM's own rewrite: on SQLite it writes numbers into the SQL text, so a statement with a time in it (the
+ * last-login update) would be a new statement on every call, compiled each time and never reused from the
+ * connection's prepared statements (see sqlite-statement-cache).
+ */
+export function withDriverPlaceholders(
   manager: EntityManager,
   sql: string,
   parameters: Record<string, unknown>,
-) => manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
+): [string, unknown[]] {
+  const { driver } = manager.connection;
+  const values: unknown[] = [];
+  const query = sql.replace(NAMED_PARAMETER, (whole, name: string) => {
+    if (!Object.hasOwn(parameters, name)) return whole;
+    values.push(parameters[name]);
+    return driver.createParameter(name, values.length - 1);
+  });
+  return [query, values];
+}
 
 /**
  * Runs one hand-written SELECT with named parameters (`:email`), rewritten to the driver's placeholders (`?` on

@@ -1,6 +1,6 @@
 import type { AppConfig, AppConfigService } from '../config';
 import { HashingPool } from './hashing-pool';
-import { PasswordService } from './password.service';
+import { NO_PASSWORD, PasswordService } from './password.service';
 
 const settings: AppConfig['passwords'] = {
   minLength: 8,
@@ -14,11 +14,13 @@ const config = { get: () => settings } as unknown as AppConfigService;
 describe(PasswordService.name, () => {
   let sut: PasswordService;
 
-  beforeAll(async () => {
+  // Built for each test, not once: code run in a beforeAll counts for no test in the mutation run, which then
+  // leaves out the tests that depend on it (docs/TESTING.md).
+  beforeEach(async () => {
     sut = new PasswordService(config);
     await sut.onModuleInit();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await sut.onApplicationShutdown();
   });
 
@@ -47,6 +49,35 @@ describe(PasswordService.name, () => {
       } finally {
         await other.onApplicationShutdown();
       }
+    });
+  });
+
+  describe('verify, for an account without a password (an invitation not yet used)', () => {
+    it('matches no password, and still spends a real verification', async () => {
+      const run = jest.spyOn(HashingPool.prototype, 'run');
+      try {
+        for (const password of [NO_PASSWORD, 'any password at all']) {
+          await expect(sut.verify(NO_PASSWORD, password)).resolves.toEqual({
+            ok: false,
+            needsRehash: false,
+          });
+        }
+        expect(run).toHaveBeenCalledTimes(2);
+      } finally {
+        run.mockRestore();
+      }
+    });
+  });
+
+  describe('a hashing failure', () => {
+    it('is not mistaken for hashing being unavailable: a stored hash argon2 cannot read is a fault, not a 503', async () => {
+      const failure = await sut.verify('$argon2id$not-a-hash', 'a fine passphrase').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).not.toHaveProperty('code');
+      expect((failure as Error).message).toMatch(/^password hashing failed: /);
     });
   });
 

@@ -9,28 +9,40 @@ const SESSION = '0b9f4c1e-7d2a-4c55-9d0e-3f1a2b3c4d5e';
 const USER = '5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
 const OTHER_USER = '6e7f8091-2b3c-4d4e-9fa0-1b2c3d4e5f60';
 
-/** The service's answers to the access-token check, with a repository that counts its reads. */
-function setUp() {
+/**
+ * The service with fake collaborators: a session repository that counts its status reads (and answers `sessions`
+ * for the rest), and the notices and events it sends.
+ */
+function setUp(
+  sessions: Partial<Record<keyof SessionsRepository, jest.Mock>> = {},
+  refreshTokens: Partial<Record<keyof RefreshTokensRepository, jest.Mock>> = {},
+) {
   const findStatus = jest.fn(() =>
     Promise.resolve({ userId: USER, revokedAt: null, expiresAt: 60_000 }),
   );
   const revocationHandlers: Array<(notice: unknown) => void> = [];
   const deliveryListeners: Array<(delivering: boolean) => void> = [];
+  const published: unknown[] = [];
+  const emitted: Array<[string, unknown]> = [];
   const notices = {
     cacheTtl: (withoutNoticesMs: number) => withoutNoticesMs,
     subscribe: (_channel: unknown, handler: (notice: unknown) => void) =>
       revocationHandlers.push(handler),
     onDeliveryChange: (listener: (delivering: boolean) => void) => deliveryListeners.push(listener),
+    publish: (_channel: unknown, notice: unknown) => Promise.resolve(published.push(notice)),
   } as unknown as NoticeBus;
+  const events = {
+    emit: (name: string, payload: unknown) => Promise.resolve(emitted.push([name, payload])),
+  } as unknown as DomainEvents;
   const sut = new SessionsService(
-    { findStatus } as unknown as SessionsRepository,
-    {} as RefreshTokensRepository,
+    { findStatus, ...sessions } as unknown as SessionsRepository,
+    refreshTokens as unknown as RefreshTokensRepository,
     { now: () => 1_000 },
-    {} as DomainEvents,
+    events,
     notices,
-    { get: () => ({}) } as unknown as AppConfigService,
+    { get: () => ({ reuseGrace: 30 }) } as unknown as AppConfigService,
   );
-  return { sut, findStatus, revocationHandlers, deliveryListeners };
+  return { sut, findStatus, revocationHandlers, deliveryListeners, published, emitted };
 }
 
 describe(SessionsService.name, () => {
@@ -64,6 +76,53 @@ describe(SessionsService.name, () => {
       for (const listener of deliveryListeners) listener(true);
       await sut.statusFor(SESSION, USER);
       expect(findStatus).toHaveBeenCalledTimes(3);
+    });
+  });
+  describe('revokeAllForUser', () => {
+    it('tells the other instances and the audit log only when it revoked something', async () => {
+      const revokeAllForUser = jest.fn().mockResolvedValueOnce(0).mockResolvedValueOnce(2);
+      const { sut, published, emitted } = setUp({ revokeAllForUser });
+      await expect(sut.revokeAllForUser(USER, 'logout_all')).resolves.toBe(0);
+      expect(published).toEqual([]);
+      expect(emitted).toEqual([]);
+      await expect(sut.revokeAllForUser(USER, 'logout_all')).resolves.toBe(2);
+      expect(published).toEqual([{ userId: USER }]);
+      expect(emitted).toEqual([
+        ['session.revoked', expect.objectContaining({ userId: USER, sessionId: null, count: 2 })],
+      ]);
+    });
+  });
+
+  describe('rotate', () => {
+    it('revokes the session of a reused refresh token and says so in the log', async () => {
+      const session = {
+        id: SESSION,
+        userId: USER,
+        revokedAt: null,
+        expiresAt: 60_000,
+        currentTokenId: 'the-current-token',
+        previousTokenId: 'an-earlier-token',
+        rotatedAt: 500,
+      };
+      const { sut, emitted } = setUp(
+        {
+          findById: jest.fn().mockResolvedValue(session),
+          revoke: jest.fn().mockResolvedValue(true),
+        },
+        {
+          findByHash: jest
+            .fn()
+            .mockResolvedValue({ id: 'a-stale-token', sessionId: SESSION, expiresAt: 60_000 }),
+        },
+      );
+      const warn = jest.spyOn(sut['logger'], 'warn').mockImplementation(() => undefined);
+      await expect(sut.rotate('the presented token')).rejects.toMatchObject({
+        code: 'refresh_token_reused',
+      });
+      expect(warn).toHaveBeenCalledWith(
+        `refresh token reuse detected: session ${SESSION} of user ${USER} revoked`,
+      );
+      expect(emitted.map(([name]) => name)).toEqual(['session.revoked', 'refresh.reused']);
     });
   });
 });

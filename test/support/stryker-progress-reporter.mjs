@@ -19,13 +19,19 @@ class ProgressReporter {
       id,
       status,
       file: path.relative(process.cwd(), fileName),
-      line: location.start.line + 1,
+      line: location.start.line,
       mutatorName,
       // How many tests cover the mutant, and how many of them ran before it was killed or survived.
       covering: result.coveredBy?.length,
       ran: result.testsCompleted,
     };
-    fs.appendFileSync(file, `${JSON.stringify({ ...line, replacement, statusReason })}\n`);
+    // A survivor's covering tests by name: the tests the run chose for it, to compare with the tests that kill it
+    // when it is applied by hand.
+    const coveredBy = status === 'Survived' ? result.coveredBy : undefined;
+    fs.appendFileSync(
+      file,
+      `${JSON.stringify({ ...line, replacement, statusReason, coveredBy })}\n`,
+    );
   }
 }
 

@@ -93,6 +93,28 @@ describe(SessionsService.name, () => {
     });
   });
 
+  describe('revoke and revokeOwn', () => {
+    it('tell the other instances and the audit log only when they revoked the session', async () => {
+      const revoke = jest.fn().mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+      const revokeOwn = jest.fn().mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+      const { sut, published, emitted } = setUp({ revoke, revokeOwn });
+      await expect(sut.revoke({ id: SESSION, userId: USER }, 'logout')).resolves.toBe(false);
+      await expect(sut.revokeOwn(USER, SESSION)).resolves.toBe(false);
+      expect(published).toEqual([]);
+      expect(emitted).toEqual([]);
+      await expect(sut.revoke({ id: SESSION, userId: USER }, 'logout')).resolves.toBe(true);
+      await expect(sut.revokeOwn(USER, SESSION)).resolves.toBe(true);
+      expect(published).toEqual([{ sessionId: SESSION }, { sessionId: SESSION }]);
+      expect(emitted).toEqual([
+        ['session.revoked', expect.objectContaining({ sessionId: SESSION, reason: 'logout' })],
+        [
+          'session.revoked',
+          expect.objectContaining({ sessionId: SESSION, reason: 'session_deleted' }),
+        ],
+      ]);
+    });
+  });
+
   describe('rotate', () => {
     it('revokes the session of a reused refresh token and says so in the log', async () => {
       const session = {

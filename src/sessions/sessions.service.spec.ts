@@ -8,6 +8,8 @@ import { SessionsService } from './sessions.service';
 const SESSION = '0b9f4c1e-7d2a-4c55-9d0e-3f1a2b3c4d5e';
 const USER = '5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
 const OTHER_USER = '6e7f8091-2b3c-4d4e-9fa0-1b2c3d4e5f60';
+const NOW = 10_000_000;
+const REFRESH_TOKEN_TTL_SECONDS = 3600;
 
 /**
  * The service with fake collaborators: a session repository that counts its status reads (and answers `sessions`
@@ -18,7 +20,7 @@ function setUp(
   refreshTokens: Partial<Record<keyof RefreshTokensRepository, jest.Mock>> = {},
 ) {
   const findStatus = jest.fn(() =>
-    Promise.resolve({ userId: USER, revokedAt: null, expiresAt: 60_000 }),
+    Promise.resolve({ userId: USER, revokedAt: null, expiresAt: NOW + 60_000 }),
   );
   const revocationHandlers: Array<(notice: unknown) => void> = [];
   const deliveryListeners: Array<(delivering: boolean) => void> = [];
@@ -37,10 +39,12 @@ function setUp(
   const sut = new SessionsService(
     { findStatus, ...sessions } as unknown as SessionsRepository,
     refreshTokens as unknown as RefreshTokensRepository,
-    { now: () => 1_000 },
+    { now: () => NOW },
     events,
     notices,
-    { get: () => ({ reuseGrace: 30 }) } as unknown as AppConfigService,
+    {
+      get: () => ({ reuseGrace: 30, refreshTokenTtl: REFRESH_TOKEN_TTL_SECONDS }),
+    } as unknown as AppConfigService,
   );
   return { sut, findStatus, revocationHandlers, deliveryListeners, published, emitted };
 }
@@ -115,16 +119,29 @@ describe(SessionsService.name, () => {
     });
   });
 
+  describe('the clean-up', () => {
+    it('purges only what ended more than a refresh-token lifetime ago', async () => {
+      const deleteEnded = jest.fn().mockResolvedValue(3);
+      const deleteStale = jest.fn().mockResolvedValue({ deleted: 2, next: null });
+      const { sut } = setUp({ deleteEnded }, { deleteStale });
+      const before = NOW - REFRESH_TOKEN_TTL_SECONDS * 1000;
+      await expect(sut.purgeEndedSessions(50)).resolves.toBe(3);
+      expect(deleteEnded).toHaveBeenCalledWith(before, 50);
+      await expect(sut.purgeStaleTokens(50, 7)).resolves.toEqual({ deleted: 2, next: null });
+      expect(deleteStale).toHaveBeenCalledWith(before, 50, 7);
+    });
+  });
+
   describe('rotate', () => {
     it('revokes the session of a reused refresh token and says so in the log', async () => {
       const session = {
         id: SESSION,
         userId: USER,
         revokedAt: null,
-        expiresAt: 60_000,
+        expiresAt: NOW + 60_000,
         currentTokenId: 'the-current-token',
         previousTokenId: 'an-earlier-token',
-        rotatedAt: 500,
+        rotatedAt: NOW - 500,
       };
       const { sut, emitted } = setUp(
         {
@@ -134,7 +151,11 @@ describe(SessionsService.name, () => {
         {
           findByHash: jest
             .fn()
-            .mockResolvedValue({ id: 'a-stale-token', sessionId: SESSION, expiresAt: 60_000 }),
+            .mockResolvedValue({
+              id: 'a-stale-token',
+              sessionId: SESSION,
+              expiresAt: NOW + 60_000,
+            }),
         },
       );
       const warn = jest.spyOn(sut['logger'], 'warn').mockImplementation(() => undefined);

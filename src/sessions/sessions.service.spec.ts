@@ -19,7 +19,7 @@ function setUp(
   sessions: Partial<Record<keyof SessionsRepository, jest.Mock>> = {},
   refreshTokens: Partial<Record<keyof RefreshTokensRepository, jest.Mock>> = {},
 ) {
-  const findStatus = jest.fn(() =>
+  const findStatus = jest.fn((_id: string) =>
     Promise.resolve({ userId: USER, revokedAt: null, expiresAt: NOW + 60_000 }),
   );
   const revocationHandlers: Array<(notice: unknown) => void> = [];
@@ -82,6 +82,26 @@ describe(SessionsService.name, () => {
       expect(findStatus).toHaveBeenCalledTimes(3);
     });
   });
+  describe("a user's revocation notice", () => {
+    it("drops that user's sessions from memory, and no one else's", async () => {
+      const { sut, findStatus, revocationHandlers } = setUp();
+      findStatus.mockImplementation((id: string) =>
+        Promise.resolve({
+          userId: id === SESSION ? USER : OTHER_USER,
+          revokedAt: null,
+          expiresAt: NOW + 60_000,
+        }),
+      );
+      const otherSession = '7f8091a2-3c4d-4e5f-a0b1-2c3d4e5f6071';
+      await sut.statusFor(SESSION, USER);
+      await sut.statusFor(otherSession, OTHER_USER);
+      for (const handler of revocationHandlers) handler({ userId: USER });
+      await sut.statusFor(SESSION, USER);
+      await sut.statusFor(otherSession, OTHER_USER);
+      expect(findStatus.mock.calls.map(([id]) => id)).toEqual([SESSION, otherSession, SESSION]);
+    });
+  });
+
   describe('revokeAllForUser', () => {
     it('tells the other instances and the audit log only when it revoked something', async () => {
       const revokeAllForUser = jest.fn().mockResolvedValueOnce(0).mockResolvedValueOnce(2);
@@ -149,13 +169,11 @@ describe(SessionsService.name, () => {
           revoke: jest.fn().mockResolvedValue(true),
         },
         {
-          findByHash: jest
-            .fn()
-            .mockResolvedValue({
-              id: 'a-stale-token',
-              sessionId: SESSION,
-              expiresAt: NOW + 60_000,
-            }),
+          findByHash: jest.fn().mockResolvedValue({
+            id: 'a-stale-token',
+            sessionId: SESSION,
+            expiresAt: NOW + 60_000,
+          }),
         },
       );
       const warn = jest.spyOn(sut['logger'], 'warn').mockImplementation(() => undefined);

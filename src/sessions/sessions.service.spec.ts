@@ -153,7 +153,7 @@ describe(SessionsService.name, () => {
   });
 
   describe('rotate', () => {
-    it('revokes the session of a reused refresh token and says so in the log', async () => {
+    it('revokes the session of a reused refresh token and says so in the log, even within the grace window of the last rotation (only the token rotated last gets it)', async () => {
       const session = {
         id: SESSION,
         userId: USER,
@@ -163,12 +163,14 @@ describe(SessionsService.name, () => {
         previousTokenId: 'an-earlier-token',
         rotatedAt: NOW - 500,
       };
+      const insert = jest.fn();
       const { sut, emitted } = setUp(
         {
           findById: jest.fn().mockResolvedValue(session),
           revoke: jest.fn().mockResolvedValue(true),
         },
         {
+          insert,
           findByHash: jest.fn().mockResolvedValue({
             id: 'a-stale-token',
             sessionId: SESSION,
@@ -184,6 +186,8 @@ describe(SessionsService.name, () => {
         `refresh token reuse detected: session ${SESSION} of user ${USER} revoked`,
       );
       expect(emitted.map(([name]) => name)).toEqual(['session.revoked', 'refresh.reused']);
+      // No successor was stored for it.
+      expect(insert).not.toHaveBeenCalled();
     });
   });
 });

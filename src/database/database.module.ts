@@ -10,6 +10,7 @@ import { describeConnectionFailure } from './connection-errors';
 import { buildDataSourceOptions } from './data-source.options';
 import { JobLease } from './job-lease.entity';
 import { JobLeases } from './job-leases';
+import { bindNumbers } from './sqlite-number-binding';
 import { TransactionRunner } from './transaction-runner';
 
 /** Attempts to open the database at start-up, a second apart, when the failure may pass (a server starting). */
@@ -47,6 +48,7 @@ async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
       : { kind: 'postgres', url: (options as { url: string }).url };
   for (let attempt = 1; ; attempt += 1) {
     const dataSource = new DataSource(options);
+    bindNumbers(dataSource);
     try {
       await dataSource.initialize();
       await runMigrations(dataSource);

@@ -3,11 +3,12 @@ import type { EntityManager, QueryResult } from 'typeorm';
 const NAMED_PARAMETER = /:([A-Za-z0-9_]+)/g;
 
 /**
- * Rewrites `:name` into the driver's placeholders (`?` on SQLite, `$1` on PostgreSQL), every value bound. Not
- * TypeORM's own rewrite: on SQLite it writes numbers into the SQL text, so a statement with a time in it (the
- * last-login update) would be a new statement on every call, compiled each time and never reused from the
- * connection's prepared statements (see sqlite-statement-cache). Values reach the driver as they are, with none of
- * TypeORM's conversions (a Date or a boolean is not rewritten for SQLite): pass strings and numbers.
+ * Rewrites `:name` into the driver's placeholders (`?` on SQLite, `$1` on PostgreSQL), every value bound, numbers
+ * included: a statement with a time in it (the last-login update) reads the same on every call, and is reused from
+ * the connection's prepared statements (see sqlite-statement-cache). Not TypeORM's own rewrite, which does the
+ * same once bindNumbers is applied, but works on a copy of the values for its conversions. Values reach the driver
+ * as they are, with none of TypeORM's conversions (a Date or a boolean is not rewritten for SQLite): pass strings
+ * and numbers.
  */
 export function withDriverPlaceholders(
   manager: EntityManager,

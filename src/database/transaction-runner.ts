@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limiter';
 import { SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
+import { bindNumbers } from './sqlite-number-binding';
 
 /** Statements that only read: they never wait for SQLite's write lock (WAL), so they need no turn. */
 const READ_ONLY = /^\s*SELECT\b/i;
@@ -48,7 +49,9 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const options = this.dataSource.options;
     if (options.type !== 'sqlite' || options.database === ':memory:') return;
-    this.writer = await new DataSource({ ...options, migrationsRun: false }).initialize();
+    const writer = new DataSource({ ...options, migrationsRun: false });
+    bindNumbers(writer);
+    this.writer = await writer.initialize();
     await this.writer.query('PRAGMA synchronous = NORMAL');
     // TypeORM's SQLite driver has one query runner per connection, used by every repository and query builder.
     this.queueWrites(this.dataSource.createQueryRunner());

@@ -27,7 +27,7 @@ export class AccountPagesController {
   private readonly resetPage: string;
 
   constructor(config: AppConfigService) {
-    const { appName } = config.get('mail', { infer: true });
+    const { appName } = config.section('mail');
     this.verifyPage = verifyEmailPage(appName);
     this.resetPage = resetPasswordPage(appName);
   }

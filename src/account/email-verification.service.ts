@@ -30,8 +30,8 @@ export class EmailVerificationService {
     private readonly events: DomainEvents,
     config: AppConfigService,
   ) {
-    this.ttl = config.get('account', { infer: true }).emailVerificationTtl;
-    this.linkBase = config.get('mail', { infer: true }).verifyEmailUrl;
+    this.ttl = config.section('account').emailVerificationTtl;
+    this.linkBase = config.section('mail').verifyEmailUrl;
   }
 
   /** Registering mails the verification link. */

@@ -31,8 +31,8 @@ export class PasswordResetService {
     private readonly events: DomainEvents,
     config: AppConfigService,
   ) {
-    this.ttl = config.get('account', { infer: true }).passwordResetTtl;
-    this.linkBase = config.get('mail', { infer: true }).resetPasswordUrl;
+    this.ttl = config.section('account').passwordResetTtl;
+    this.linkBase = config.section('mail').resetPasswordUrl;
   }
 
   /**

@@ -23,7 +23,7 @@ export class AuditService {
     private readonly clock: Clock,
     config: AppConfigService,
   ) {
-    this.retentionMs = config.get('account', { infer: true }).auditRetentionDays * 86_400_000;
+    this.retentionMs = config.section('account').auditRetentionDays * 86_400_000;
   }
 
   /** A user's own events, newest first. */

@@ -11,7 +11,9 @@ import { AuthService } from './auth.service';
 import type { LockoutService } from './lockout.service';
 
 const events = () => ({ emit: jest.fn().mockResolvedValue(undefined) });
-const config = { get: () => ({ requireEmailVerification: false }) } as unknown as AppConfigService;
+const config = {
+  section: () => ({ requireEmailVerification: false }),
+} as unknown as AppConfigService;
 const lockout = () =>
   ({
     isLocked: jest.fn().mockReturnValue(false),

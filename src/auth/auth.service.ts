@@ -48,7 +48,7 @@ export class AuthService {
     private readonly oneTimeTokens: OneTimeTokensService,
     config: AppConfigService,
   ) {
-    const account = config.get('account', { infer: true });
+    const account = config.section('account');
     this.requireEmailVerification = account.requireEmailVerification;
     this.mfaTokenTtl = account.mfaTokenTtl;
   }

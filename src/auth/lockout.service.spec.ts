@@ -8,7 +8,7 @@ describe(LockoutService.name, () => {
   const now = 1_764_576_000_000;
   const build = (users: Partial<UsersService> = {}) =>
     new LockoutService(users as UsersService, {} as DomainEvents, { now: () => now }, {
-      get: () => ({ threshold: 5, duration: 60, maxDuration: 3600 }),
+      section: () => ({ threshold: 5, duration: 60, maxDuration: 3600 }),
     } as unknown as AppConfigService);
 
   it('counts an account as locked until the millisecond its lock ends, not at it', () => {

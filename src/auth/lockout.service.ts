@@ -21,7 +21,7 @@ export class LockoutService {
     private readonly clock: Clock,
     config: AppConfigService,
   ) {
-    this.settings = config.get('lockout', { infer: true });
+    this.settings = config.section('lockout');
   }
 
   isLocked(user: User): boolean {

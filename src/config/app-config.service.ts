@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from './configuration';
 
 /**
- * The validated settings, typed: `config.get('tokens', { infer: true })`. A class rather than a type alias so that
- * it can be injected by type; the config module provides it as the ConfigService itself.
+ * The validated settings, typed, one section at a time: `config.section('tokens').issuer`. A class so that it can
+ * be injected by type; the config module provides the one instance, built from the settings it was given.
  */
-@Injectable()
-export class AppConfigService extends ConfigService<AppConfig, true> {}
+export class AppConfigService {
+  constructor(private readonly settings: AppConfig) {}
+
+  section<Name extends keyof AppConfig>(name: Name): AppConfig[Name] {
+    return this.settings[name];
+  }
+}

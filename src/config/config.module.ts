@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { AppConfigService } from './app-config.service';
 import type { AppConfig } from './configuration';
 
@@ -18,7 +18,7 @@ export class AppConfigModule {
           load: [() => ({ ...config })],
         }),
       ],
-      providers: [{ provide: AppConfigService, useExisting: ConfigService }],
+      providers: [{ provide: AppConfigService, useValue: new AppConfigService(config) }],
       exports: [AppConfigService],
     };
   }

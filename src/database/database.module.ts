@@ -79,7 +79,7 @@ async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
     TypeOrmModule.forRootAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => {
-        const database = config.get('database', { infer: true });
+        const database = config.section('database');
         if (database.kind === 'sqlite' && database.path !== ':memory:') {
           mkdirSync(dirname(database.path), { recursive: true });
         }

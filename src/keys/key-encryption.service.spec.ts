@@ -6,7 +6,7 @@ import { DEV_KEY_ENCRYPTION_FILE, KeyEncryptionService } from './key-encryption.
 
 const config = (keyEncryptionKey: Buffer | undefined, dataDir = '/nonexistent') =>
   ({
-    get: (section: string) => (section === 'keys' ? { keyEncryptionKey } : { dataDir }),
+    section: (section: string) => (section === 'keys' ? { keyEncryptionKey } : { dataDir }),
   }) as unknown as AppConfigService;
 
 describe(KeyEncryptionService.name, () => {

@@ -23,8 +23,7 @@ export class KeyEncryptionService {
 
   constructor(config: AppConfigService) {
     this.key =
-      config.get('keys', { infer: true }).keyEncryptionKey ??
-      this.developmentKey(config.get('app', { infer: true }).dataDir);
+      config.section('keys').keyEncryptionKey ?? this.developmentKey(config.section('app').dataDir);
     this.hashKey = Buffer.from(hkdfSync('sha256', this.key, '', 'portcullis keyed hash', 32));
   }
 

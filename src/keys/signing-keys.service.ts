@@ -112,10 +112,10 @@ export class SigningKeysService
     private readonly notices: NoticeBus,
     config: AppConfigService,
   ) {
-    const configured = config.get('tokens', { infer: true }).privateKey;
-    this.rotationInterval = config.get('keys', { infer: true }).rotationInterval;
-    this.accessTokenTtl = config.get('tokens', { infer: true }).accessTokenTtl;
-    this.dataDir = config.get('app', { infer: true }).dataDir;
+    const configured = config.section('tokens').privateKey;
+    this.rotationInterval = config.section('keys').rotationInterval;
+    this.accessTokenTtl = config.section('tokens').accessTokenTtl;
+    this.dataDir = config.section('app').dataDir;
     if (configured) {
       const key = signingKeyOf(
         parsePrivateKey(configured.text, configured.source),

@@ -24,10 +24,10 @@ import { SmtpTransport } from './transport/smtp.transport';
       provide: MailTransport,
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => {
-        const { smtpUrl } = config.get('mail', { infer: true });
+        const { smtpUrl } = config.section('mail');
         return smtpUrl
           ? new SmtpTransport(smtpUrl)
-          : new OutboxFolderTransport(join(config.get('app', { infer: true }).dataDir, 'outbox'));
+          : new OutboxFolderTransport(join(config.section('app').dataDir, 'outbox'));
       },
     },
     OutboxRepository,

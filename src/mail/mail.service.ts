@@ -22,7 +22,7 @@ export class MailService {
     private readonly clock: Clock,
     config: AppConfigService,
   ) {
-    this.appName = config.get('mail', { infer: true }).appName;
+    this.appName = config.section('mail').appName;
   }
 
   /**

@@ -39,7 +39,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly clock: Clock,
     config: AppConfigService,
   ) {
-    this.from = config.get('mail', { infer: true }).from;
+    this.from = config.section('mail').from;
   }
 
   onApplicationBootstrap(): void {

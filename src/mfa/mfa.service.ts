@@ -42,7 +42,7 @@ export class MfaService {
     private readonly clock: Clock,
     config: AppConfigService,
   ) {
-    this.issuer = config.get('mail', { infer: true }).appName;
+    this.issuer = config.section('mail').appName;
   }
 
   isEnabled(userId: string): Promise<boolean> {

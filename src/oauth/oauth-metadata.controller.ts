@@ -21,9 +21,9 @@ export class OAuthMetadataController {
     config: AppConfigService,
     private readonly keys: SigningKeysService,
   ) {
-    const base = config.get('mail', { infer: true }).publicUrl;
+    const base = config.section('mail').publicUrl;
     this.metadata = {
-      issuer: config.get('tokens', { infer: true }).issuer,
+      issuer: config.section('tokens').issuer,
       jwks_uri: `${base}/.well-known/jwks.json`,
       introspection_endpoint: `${base}/oauth/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'bearer'],
@@ -31,7 +31,7 @@ export class OAuthMetadataController {
       revocation_endpoint_auth_methods_supported: ['none'],
       scopes_supported: [...SCOPES],
       response_types_supported: [],
-      ...(config.get('http', { infer: true }).docsEnabled
+      ...(config.section('http').docsEnabled
         ? { service_documentation: `${base}${DOCS_PATH}` }
         : {}),
     };

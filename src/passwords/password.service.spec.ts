@@ -9,7 +9,7 @@ const settings: AppConfig['passwords'] = {
   argon2: { memoryCost: 8192, timeCost: 1, parallelism: 1 },
   maxConcurrentHashes: 1,
 };
-const config = { get: () => settings } as unknown as AppConfigService;
+const config = { section: () => settings } as unknown as AppConfigService;
 
 describe(PasswordService.name, () => {
   let sut: PasswordService;
@@ -37,7 +37,7 @@ describe(PasswordService.name, () => {
 
     it('asks for a rehash when the parameters changed', async () => {
       const other = new PasswordService({
-        get: () => ({ ...settings, argon2: { ...settings.argon2, timeCost: 2 } }),
+        section: () => ({ ...settings, argon2: { ...settings.argon2, timeCost: 2 } }),
       } as unknown as AppConfigService);
       await other.onModuleInit();
       try {

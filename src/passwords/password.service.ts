@@ -32,7 +32,7 @@ export class PasswordService implements OnModuleInit, OnApplicationShutdown {
   private dummyHash!: string;
 
   constructor(config: AppConfigService) {
-    this.settings = config.get('passwords', { infer: true });
+    this.settings = config.section('passwords');
     this.pool = new HashingPool(
       this.settings.maxConcurrentHashes,
       this.settings.maxConcurrentHashes * WAITING_PER_PROCESS,

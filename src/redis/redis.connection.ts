@@ -88,7 +88,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private checking = false;
 
   constructor(config: AppConfigService) {
-    const { url, prefix } = config.get('redis', { infer: true });
+    const { url, prefix } = config.section('redis');
     this.prefix = prefix;
     if (!url) return;
     this.endpoint = redisEndpoint(url);

@@ -43,7 +43,7 @@ function setUp(
     events,
     notices,
     {
-      get: () => ({ reuseGrace: 30, refreshTokenTtl: REFRESH_TOKEN_TTL_SECONDS }),
+      section: () => ({ reuseGrace: 30, refreshTokenTtl: REFRESH_TOKEN_TTL_SECONDS }),
     } as unknown as AppConfigService,
   );
   return { sut, findStatus, revocationHandlers, deliveryListeners, published, emitted };

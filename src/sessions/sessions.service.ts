@@ -67,7 +67,7 @@ export class SessionsService {
     private readonly notices: NoticeBus,
     config: AppConfigService,
   ) {
-    this.settings = config.get('sessions', { infer: true });
+    this.settings = config.section('sessions');
     notices.subscribe(SESSIONS_REVOKED, (notice) => {
       if ('sessionId' in notice) this.statuses.invalidate(notice.sessionId);
       else this.forgetCachedUser(notice.userId);

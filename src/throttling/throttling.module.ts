@@ -35,7 +35,7 @@ class ThrottlerStorageModule {}
       imports: [ThrottlerStorageModule],
       inject: [AppConfigService, COUNTERS],
       useFactory: (config: AppConfigService, storage: ThrottlerStorage) => {
-        const { limit, ttl, loginLimit } = config.get('throttle', { infer: true });
+        const { limit, ttl, loginLimit } = config.section('throttle');
         return {
           storage,
           // Retry-After on a 429 is the error filter's; X-RateLimit-* on every answer would cost more than it says.

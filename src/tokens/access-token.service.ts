@@ -90,7 +90,7 @@ export class AccessTokenService {
     private readonly clock: Clock,
     config: AppConfigService,
   ) {
-    this.settings = config.get('tokens', { infer: true });
+    this.settings = config.section('tokens');
   }
 
   get accessTokenTtl(): number {

@@ -40,7 +40,7 @@ export const uniqueRedisPrefix = (): string => `portcullis-test:${randomBytes(6)
 
 /** The settings a RedisConnection reads (REDIS_URL, REDIS_PREFIX), for unit specs that build one. */
 export const redisSettings = (url: string | undefined, prefix: string): AppConfigService =>
-  ({ get: () => ({ url, prefix }) }) as unknown as AppConfigService;
+  ({ section: () => ({ url, prefix }) }) as unknown as AppConfigService;
 
 /** A plain client on the test Redis, for a test to publish or read on its own; disconnect it afterwards. */
 export function rawRedis(): Redis {

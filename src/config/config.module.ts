@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { AppConfigService } from './app-config.service';
 import type { AppConfig } from './configuration';
 
@@ -10,14 +9,6 @@ export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          skipProcessEnv: true,
-          load: [() => ({ ...config })],
-        }),
-      ],
       providers: [{ provide: AppConfigService, useValue: new AppConfigService(config) }],
       exports: [AppConfigService],
     };

@@ -180,10 +180,15 @@ describe('Access tokens (e2e)', () => {
       });
 
       it('refuses the typ of a plain JWT, or none', async () => {
-        await expectRejected(signed(fresh(), { ...header(), typ: 'JWT' }));
+        const message = 'the token is not an access token (typ must be at+jwt)';
+        await expectRejected(
+          signed(fresh(), { ...header(), typ: 'JWT' }),
+          'invalid_token',
+          message,
+        );
         const { typ, ...untyped } = header();
         expect(typ).toBe('at+jwt');
-        await expectRejected(signed(fresh(), untyped));
+        await expectRejected(signed(fresh(), untyped), 'invalid_token', message);
       });
 
       it('refuses a crit header, b64:false included (RFC 7515 section 4.1.11)', async () => {

@@ -1,5 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { Secret, TOTP } from 'otpauth';
+import { DataSource } from 'typeorm';
+import { Session } from '../../src/sessions/session.entity';
 import { UsersService } from '../../src/users/users.service';
 import { given, type SignedInActor } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
@@ -447,15 +449,19 @@ describe('Two-factor sign-in (e2e)', () => {
       await t.http.delete(`/admin/users/${user.id}/mfa`).set(as).expect(204);
     });
 
-    it('refuses the second step of a disabled account', async () => {
+    it('refuses the second step of a disabled account before its code is checked: no session is opened', async () => {
       const user = await userWithTotp();
       const step = await challenge(user);
       await t.app.get(UsersService).administer(user.id, { disabled: true });
+      const sessions = () =>
+        t.app.get(DataSource).getRepository(Session).countBy({ userId: user.id });
+      const before = await sessions();
       expectCode(
         await verify(step.mfaToken, { code: codeOf(user.secret) }),
         403,
         'account_disabled',
       );
+      expect(await sessions()).toBe(before);
     });
   });
 });

@@ -1,14 +1,18 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source.options';
 import { changeRows, queryRows, withDriverPlaceholders } from './raw-query';
+import { bindNumbers } from './sqlite-number-binding';
 
 describe('raw queries on SQLite', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    dataSource = await new DataSource(
+    dataSource = new DataSource(
       buildDataSourceOptions({ kind: 'sqlite', url: 'sqlite::memory:', path: ':memory:' }),
-    ).initialize();
+    );
+    // As the application opens its connections.
+    bindNumbers(dataSource);
+    await dataSource.initialize();
     await dataSource.query('CREATE TABLE t (id VARCHAR PRIMARY KEY, at BIGINT, note VARCHAR)');
   });
 

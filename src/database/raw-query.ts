@@ -1,28 +1,17 @@
 import type { EntityManager, QueryResult } from 'typeorm';
 
-const NAMED_PARAMETER = /:([A-Za-z0-9_]+)/g;
-
 /**
  * Rewrites `:name` into the driver's placeholders (`?` on SQLite, `$1` on PostgreSQL), every value bound, numbers
- * included: a statement with a time in it (the last-login update) reads the same on every call, and is reused from
- * the connection's prepared statements (see sqlite-statement-cache). Not TypeORM's own rewrite, which does the
- * same once bindNumbers is applied, but works on a copy of the values for its conversions. Values reach the driver
- * as they are, with none of TypeORM's conversions (a Date or a boolean is not rewritten for SQLite): pass strings
- * and numbers.
+ * included (on SQLite, once bindNumbers is applied to the connection, as the application does): a statement with a
+ * time in it (the last-login update) reads the same on every call, and is reused from the connection's prepared
+ * statements (see sqlite-statement-cache). TypeORM's own rewrite, the one its query builder uses.
  */
 export function withDriverPlaceholders(
   manager: EntityManager,
   sql: string,
   parameters: Record<string, unknown>,
 ): [string, unknown[]] {
-  const { driver } = manager.connection;
-  const values: unknown[] = [];
-  const query = sql.replace(NAMED_PARAMETER, (whole, name: string) => {
-    if (!Object.hasOwn(parameters, name)) return whole;
-    values.push(parameters[name]);
-    return driver.createParameter(name, values.length - 1);
-  });
-  return [query, values];
+  return manager.connection.driver.escapeQueryWithParameters(sql, parameters, {});
 }
 
 /**

@@ -29,7 +29,7 @@ const { join } = require('node:path');
 const argon2 = require('argon2');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
-const sqlite3 = require('sqlite3');
+const Database = require('better-sqlite3');
 const {
   ROOT,
   DURATION,
@@ -204,31 +204,25 @@ function progress(label, from, to) {
 
 /* ---------------------------------------------------------------- SQLite ---------------------------------------------------------------- */
 
+/** A promise-shaped better-sqlite3 connection: the same calls as the PostgreSQL client below. */
 function openSqlite(path) {
-  const db = new sqlite3.Database(path);
-  const call =
-    (method) =>
-    (sql, params = []) =>
-      new Promise((done, fail) =>
-        db[method](sql, params, function (error, rows) {
-          if (error) fail(error);
-          else done(method === 'run' ? this : rows);
-        }),
-      );
+  const db = new Database(path);
+  // A statement that answers rows (a PRAGMA that reports) is read with `all`; better-sqlite3 refuses `run` there.
+  const execute = (statement, params) =>
+    statement.reader ? statement.all(...params) : statement.run(...params);
   return {
-    all: call('all'),
-    run: call('run'),
+    all: async (sql, params = []) => db.prepare(sql).all(...params),
+    run: async (sql, params = []) => execute(db.prepare(sql), params),
     prepare: (sql) => {
       const statement = db.prepare(sql);
       return {
-        run: (params) =>
-          new Promise((done, fail) =>
-            statement.run(params, (error) => (error ? fail(error) : done())),
-          ),
-        finalize: () => new Promise((done) => statement.finalize(done)),
+        run: async (params) => {
+          execute(statement, params);
+        },
+        finalize: async () => undefined,
       };
     },
-    close: () => new Promise((done, fail) => db.close((error) => (error ? fail(error) : done()))),
+    close: async () => db.close(),
   };
 }
 

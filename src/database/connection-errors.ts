@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from '../config';
+import { primarySqliteCode } from './storage-errors';
 
 export interface ConnectionFailure {
   /** One line: what failed and what to do. */
@@ -39,7 +40,7 @@ export function describeConnectionFailure(
   error: unknown,
   database: DatabaseConfig,
 ): ConnectionFailure {
-  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const code = primarySqliteCode((error as NodeJS.ErrnoException).code ?? '');
   const message = (error as { message?: unknown }).message;
   const detail = typeof message === 'string' ? message.split('\n', 1)[0] : String(error);
   if (database.kind === 'sqlite') {

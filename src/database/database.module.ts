@@ -7,7 +7,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { StartupError } from '../common/errors/startup.error';
 import { AppConfigService, type DatabaseConfig } from '../config';
 import { describeConnectionFailure } from './connection-errors';
-import { buildDataSourceOptions } from './data-source.options';
+import { buildDataSourceOptions, isSqlite } from './data-source.options';
 import { JobLease } from './job-lease.entity';
 import { JobLeases } from './job-leases';
 import { bindNumbers } from './sqlite-number-binding';
@@ -42,17 +42,16 @@ async function runMigrations(dataSource: DataSource): Promise<void> {
 /** Opens the database and runs the migrations; a failure becomes one line that says what to do. */
 async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
   const logger = new Logger('Database');
-  const database: DatabaseConfig =
-    options.type === 'sqlite'
-      ? { kind: 'sqlite', url: `sqlite:${options.database}`, path: options.database }
-      : { kind: 'postgres', url: (options as { url: string }).url };
+  const database: DatabaseConfig = isSqlite(options)
+    ? { kind: 'sqlite', url: `sqlite:${options.database}`, path: options.database }
+    : { kind: 'postgres', url: (options as { url: string }).url };
   for (let attempt = 1; ; attempt += 1) {
     const dataSource = new DataSource(options);
     bindNumbers(dataSource);
     try {
       await dataSource.initialize();
       await runMigrations(dataSource);
-      if (dataSource.options.type === 'sqlite') {
+      if (isSqlite(dataSource.options)) {
         // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crash of the process loses
         // nothing, a power cut can lose the last commits. Every write costs about a millisecond less.
         await dataSource.query('PRAGMA synchronous = NORMAL');

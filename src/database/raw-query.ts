@@ -4,7 +4,7 @@ import type { EntityManager, QueryResult } from 'typeorm';
  * Rewrites `:name` into the driver's placeholders (`?` on SQLite, `$1` on PostgreSQL), every value bound, numbers
  * included (on SQLite, once bindNumbers is applied to the connection, as the application does): a statement with a
  * time in it (the last-login update) reads the same on every call, and is reused from the connection's prepared
- * statements (see sqlite-statement-cache). TypeORM's own rewrite, the one its query builder uses.
+ * statements. TypeORM's own rewrite, the one its query builder uses.
  */
 export function withDriverPlaceholders(
   manager: EntityManager,

@@ -1,4 +1,5 @@
 import type { DataSource, ObjectLiteral } from 'typeorm';
+import { isSqlite } from './data-source.options';
 
 /** A number on its way through TypeORM's SQLite driver: boxed, so the driver binds it instead of writing it out. */
 class BoundNumber {
@@ -9,13 +10,14 @@ class BoundNumber {
  * Makes TypeORM's SQLite driver bind numbers, as it binds every other value. Its own rewrite of named parameters
  * writes a number into the SQL text, so a repository or query-builder statement with a time in it (a refresh's
  * session update, the clean-up's cut-off) is a new statement on every call: compiled each time, and kept among the
- * connection's prepared statements (see sqlite-statement-cache) where it pushes out the statements that are reused.
+ * connection's prepared statements (TypeORM keeps SQLITE_STATEMENT_CACHE_SIZE) where it pushes out the statements
+ * that are reused.
  * The driver's own rewrite still does the rest (arrays, booleans, dates). A whole number beyond 32 bits is bound as
  * a REAL, which SQLite stores as an INTEGER in an integer column and compares by value, as it did the literal.
  * PostgreSQL's driver binds every value already: nothing changes there.
  */
 export function bindNumbers(dataSource: DataSource): void {
-  if (dataSource.options.type !== 'sqlite') return;
+  if (!isSqlite(dataSource.options)) return;
   const { driver } = dataSource;
   const rewrite = driver.escapeQueryWithParameters.bind(driver);
   driver.escapeQueryWithParameters = (sql, parameters, nativeParameters) => {

@@ -13,6 +13,13 @@ const SQLITE_UNAVAILABLE = new Set([
 ]);
 
 /**
+ * The primary result code of a SQLite error code: better-sqlite3 reports extended codes (`SQLITE_IOERR_WRITE`,
+ * `SQLITE_READONLY_DBMOVED`, `SQLITE_CONSTRAINT_UNIQUE`), each a primary code with a detail after it.
+ */
+export const primarySqliteCode = (code: string): string =>
+  code.replace(/^(SQLITE_[A-Z]+)_[A-Z_]+$/, '$1');
+
+/**
  * PostgreSQL SQLSTATE classes and codes of the same kind: 08 connection exception, 53 insufficient resources
  * (disk full, too many connections), 57P0x server shutting down or starting, 25006 read-only transaction
  * (a standby), 40001/40P01 serialization failure and deadlock (worth a retry).
@@ -40,12 +47,12 @@ const POOL_MESSAGES =
 export function isStorageUnavailable(error: unknown): boolean {
   if (error instanceof CannotExecuteNotConnectedError) return true;
   const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  // Duck-typed: errors made by native code (sqlite3) need not share this realm's Error class.
+  // Duck-typed: errors made by native code need not share this realm's Error class.
   if (typeof cause !== 'object' || cause === null) return false;
   const { code, message } = cause as { code?: unknown; message?: unknown };
   const text = typeof code === 'string' ? code : '';
   return (
-    SQLITE_UNAVAILABLE.has(text) ||
+    SQLITE_UNAVAILABLE.has(primarySqliteCode(text)) ||
     PG_UNAVAILABLE.test(text) ||
     NETWORK_CODES.has(text) ||
     (typeof message === 'string' && POOL_MESSAGES.test(message))

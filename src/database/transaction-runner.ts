@@ -1,11 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limiter';
-import { SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
+import { isSqlite, SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
 import { bindNumbers } from './sqlite-number-binding';
 
 /** Statements that only read: they never wait for SQLite's write lock (WAL), so they need no turn. */
 const READ_ONLY = /^\s*SELECT\b/i;
+const BEGIN = 'BEGIN TRANSACTION';
+/** The longest pause between two attempts at a statement that found the database locked by another process. */
+const MAX_BUSY_PAUSE_MS = 50;
+
+/** SQLite's "database is locked" (SQLITE_BUSY and its extended codes), from better-sqlite3 or through TypeORM. */
+export function isSqliteBusy(error: unknown): boolean {
+  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
 
 /**
  * Thrown when a write waited longer than SQLite's busy timeout for its turn: the same answer (503, retry) as a
@@ -35,9 +46,14 @@ export class WriteTurnTimeoutError extends Error {
  * connection waiting behind a transaction left no thread for that transaction's COMMIT, and everything stalled
  * until the busy timeout failed them (503). So the process takes turns itself: a transaction, or one writing
  * statement of the main connection, at a time; reads go straight through. SQLite then never has to wait for a
- * lock held by this process, and `BEGIN IMMEDIATE` makes a transaction wait its turn (busy timeout) behind another
- * process, such as the CLI, instead of failing when it first writes. A turn, too, is waited for at most the busy
- * timeout.
+ * lock held by this process, and `BEGIN IMMEDIATE` makes a transaction wait its turn behind another process, such
+ * as the CLI, instead of failing when it first writes. A turn, too, is waited for at most the busy timeout.
+ *
+ * SQLite statements run on the event loop's thread (better-sqlite3), so SQLite's own busy wait would stop every
+ * request while another process holds the lock. The connections are therefore told not to wait (busy timeout 0),
+ * and a statement refused as busy is tried again after a pause that does not block (1 ms, doubling up to 50 ms),
+ * until the busy timeout has passed. Only a statement that changed nothing is tried again: one outside a
+ * transaction, or the BEGIN that starts one.
  */
 @Injectable()
 export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
@@ -48,11 +64,14 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const options = this.dataSource.options;
-    if (options.type !== 'sqlite' || options.database === ':memory:') return;
+    if (!isSqlite(options) || options.database === ':memory:') return;
     const writer = new DataSource({ ...options, migrationsRun: false });
     bindNumbers(writer);
     this.writer = await writer.initialize();
     await this.writer.query('PRAGMA synchronous = NORMAL');
+    for (const connection of [this.dataSource, this.writer]) {
+      await connection.query('PRAGMA busy_timeout = 0');
+    }
     // TypeORM's SQLite driver has one query runner per connection, used by every repository and query builder.
     this.queueWrites(this.dataSource.createQueryRunner());
     this.beginImmediate(this.writer.createQueryRunner());
@@ -63,7 +82,7 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type !== 'sqlite') return this.dataSource.transaction(work);
+    if (!isSqlite(this.dataSource.options)) return this.dataSource.transaction(work);
     const writer = this.writer ?? this.dataSource;
     return this.inTurn(() => writer.transaction(work));
   }
@@ -79,7 +98,7 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
 
   /** The main connection: each statement that writes waits for its turn. */
   private queueWrites(runner: QueryRunner): void {
-    const query = runner.query.bind(runner) as QueryFunction;
+    const query = this.whileBusy(runner);
     runner.query = ((sql: string, ...rest: unknown[]) =>
       READ_ONLY.test(sql)
         ? query(sql, ...rest)
@@ -88,12 +107,26 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
 
   /** The transaction connection (whose turn `run` already holds): transactions take the write lock at BEGIN. */
   private beginImmediate(runner: QueryRunner): void {
-    const query = runner.query.bind(runner) as QueryFunction;
+    const query = this.whileBusy(runner);
     runner.query = ((sql: string, ...rest: unknown[]) =>
-      query(
-        sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql,
-        ...rest,
-      )) as QueryRunner['query'];
+      query(sql === BEGIN ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as QueryRunner['query'];
+  }
+
+  /** The runner's own `query`, trying a statement again while another process holds the database (see above). */
+  private whileBusy(runner: QueryRunner): QueryFunction {
+    const query = runner.query.bind(runner) as QueryFunction;
+    return async (sql, ...rest) => {
+      const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+      const retriable = !runner.isTransactionActive || /^BEGIN\b/.test(sql);
+      for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BUSY_PAUSE_MS)) {
+        try {
+          return await query(sql, ...rest);
+        } catch (error) {
+          if (!retriable || !isSqliteBusy(error) || Date.now() + pause > deadline) throw error;
+          await sleep(pause);
+        }
+      }
+    };
   }
 }
 

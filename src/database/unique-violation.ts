@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { primarySqliteCode } from './storage-errors';
 
 /** True when a statement failed on a unique index (SQLite or PostgreSQL). */
 export function isUniqueViolation(error: unknown): boolean {
@@ -6,6 +7,7 @@ export function isUniqueViolation(error: unknown): boolean {
   const driverError = error.driverError as { code?: string; message?: string };
   return (
     driverError.code === '23505' ||
-    (driverError.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(driverError.message ?? ''))
+    (primarySqliteCode(driverError.code ?? '') === 'SQLITE_CONSTRAINT' &&
+      /UNIQUE/i.test(driverError.message ?? ''))
   );
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import type { TestDatabase } from '../support/database';
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
@@ -134,16 +134,12 @@ export function queryRows<T = Record<string, unknown>>(
   params: unknown[] = [],
 ): Promise<T[]> {
   const path = database.url.slice('sqlite:'.length);
-  return new Promise((done, fail) => {
-    const db = new sqlite3.Database(path, sqlite3.OPEN_READONLY, (error) => {
-      if (error) fail(error);
-    });
-    db.all(sql, params, (error, rows) => {
-      db.close();
-      if (error) fail(error);
-      else done(rows as T[]);
-    });
-  });
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return Promise.resolve(db.prepare(sql).all(...params) as T[]);
+  } finally {
+    db.close();
+  }
 }
 
 export interface StoredEvent {

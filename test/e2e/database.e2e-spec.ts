@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AuthEvent } from '../../src/audit/auth-event.entity';
-import { TransactionRunner, WriteTurnTimeoutError } from '../../src/database/transaction-runner';
+import {
+  isSqliteBusy,
+  TransactionRunner,
+  WriteTurnTimeoutError,
+} from '../../src/database/transaction-runner';
 import { NormalizeEmails1764547200000 } from '../../src/database/migrations/1764547200000-normalize-emails';
 import { Session } from '../../src/sessions/session.entity';
 import { User } from '../../src/users/user.entity';
@@ -113,6 +117,29 @@ describe('SQLite faults (e2e)', () => {
     }
     expect(await sessions()).toBe(0);
     await t.http.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+  });
+
+  it('a file locked for a moment by another process: the write waits without holding up other requests, then succeeds', async () => {
+    const dataSource = t.app.get(DataSource);
+    // TypeORM reports each failed statement to its logger: the first refusal shows the write has started waiting.
+    const failures = jest.spyOn(dataSource.logger, 'logQueryError');
+    const lock = await lockSqlite(join(t.database.dataDir, 'portcullis.sqlite'));
+    let answered = false;
+    const registration = register().then((response) => ((answered = true), response));
+    try {
+      const busy = () => failures.mock.calls.some(([error]) => isSqliteBusy(error));
+      // Requests that need no write are answered meanwhile: the wait for the lock leaves the event loop free.
+      for (let checks = 0; !busy() && checks < 500; checks += 1) {
+        await t.http.get('/health/live').expect(200);
+      }
+      expect(busy()).toBe(true);
+      await t.http.get('/health/live').expect(200);
+      expect(answered).toBe(false);
+    } finally {
+      await lock.release();
+      failures.mockRestore();
+    }
+    expect((await registration).status).toBe(201);
   });
 
   it('a refresh token that cannot be stored: the login returns no tokens and leaves no session behind', async () => {

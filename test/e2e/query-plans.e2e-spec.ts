@@ -524,7 +524,12 @@ async function insertRows(
       .join(', ');
     await data.query(
       `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${values}`,
-      batch.flatMap((row) => columns.map((column) => row[column])),
+      // SQLite has no boolean: 1 and 0, as TypeORM writes them.
+      batch.flatMap((row) =>
+        columns.map((column) =>
+          typeof row[column] === 'boolean' && !postgres ? Number(row[column]) : row[column],
+        ),
+      ),
     );
   }
 }

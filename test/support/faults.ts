@@ -1,6 +1,6 @@
 import { createServer, Socket, type Server } from 'node:net';
 import { Client } from 'pg';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import type { TestApp } from './app';
 
@@ -28,19 +28,16 @@ export async function makeReadOnly(t: TestApp, readOnly: boolean): Promise<void>
 }
 
 /** Holds an exclusive write lock on the SQLite file from a second connection, until `release`. */
-export async function lockSqlite(path: string): Promise<{ release(): Promise<void> }> {
-  const db = new sqlite3.Database(path);
-  const run = (sql: string) =>
-    new Promise<void>((resolve, reject) =>
-      db.run(sql, (error) => (error ? reject(error) : resolve())),
-    );
-  await run('BEGIN EXCLUSIVE');
-  return {
-    release: async () => {
-      await run('ROLLBACK');
-      await new Promise<void>((resolve) => db.close(() => resolve()));
+export function lockSqlite(path: string): Promise<{ release(): Promise<void> }> {
+  const db = new Database(path);
+  db.exec('BEGIN EXCLUSIVE');
+  return Promise.resolve({
+    release: () => {
+      db.exec('ROLLBACK');
+      db.close();
+      return Promise.resolve();
     },
-  };
+  });
 }
 
 /** Caps the SQLite file at its current size, so that the next insert finds the disk full. */

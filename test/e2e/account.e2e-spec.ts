@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
+import { PasswordResetService } from '../../src/account/password-reset.service';
+import { OutboxMessage } from '../../src/mail/outbox-message.entity';
+import { OneTimeToken } from '../../src/tokens/one-time-token.entity';
 import { User } from '../../src/users/user.entity';
 import { given } from '../support/actors';
 import { createTestApp, restartTestApp, type TestApp } from '../support/app';
@@ -133,6 +136,26 @@ describe('Account lifecycle (e2e)', () => {
       expect(message.link).toMatch(/^https:\/\/auth\.example\.com\/reset-password\?token=/);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(mail.to(nobody)).toEqual([]);
+    });
+
+    it('an accepted request has stored its link and queued its mail once the service has settled', async () => {
+      const user = await register(t.http);
+      const nobody = uniqueEmail('nobody');
+      // What the route does before its answer: the lookup and the mail come after.
+      const service = t.app.get(PasswordResetService);
+      service.forgot(user.email);
+      service.forgot(nobody);
+      await service.settled();
+      const data = t.app.get(DataSource);
+      const queued = (recipient: string) =>
+        data.getRepository(OutboxMessage).countBy({ recipient, kind: 'reset_password' });
+      expect(await queued(user.email)).toBe(1);
+      expect(await queued(nobody)).toBe(0);
+      expect(
+        await data
+          .getRepository(OneTimeToken)
+          .countBy({ userId: user.id, purpose: 'reset_password' }),
+      ).toBe(1);
     });
 
     it('sets the password, revokes every session, verifies the address, mails a notice, returns no token', async () => {

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limiter';
@@ -120,7 +120,10 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
       const retriable = !runner.isTransactionActive || /^BEGIN\b/.test(sql);
       for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BUSY_PAUSE_MS)) {
         try {
-          return await query(sql, ...rest);
+          const result = await query(sql, ...rest);
+          // A write takes its turn of the event loop: requests that arrived meanwhile are read before the next one.
+          if (!READ_ONLY.test(sql)) await yieldToEventLoop();
+          return result;
         } catch (error) {
           if (!retriable || !isSqliteBusy(error) || Date.now() + pause > deadline) throw error;
           await sleep(pause);

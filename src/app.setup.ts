@@ -13,6 +13,7 @@ import { createLogger, PinoNestLogger } from './http/logger';
 import { logRequests } from './http/request-log';
 import { RouteTable } from './http/route-table';
 import { addSecurityHeaders } from './http/security-headers';
+import { AfterAnswer } from './common/after-answer';
 import { answerClientError, refuseRequestsWhileClosing, serverFactory } from './http/server';
 import { setUpSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation.pipe';
@@ -30,6 +31,9 @@ export async function configureApp(
   const routes = new RouteTable();
   routes.listen(fastify);
   refuseRequestsWhileClosing(fastify);
+  // Once the last request is answered, and before the database closes: the work those answers left to do.
+  const afterAnswer = app.get(AfterAnswer);
+  fastify.addHook('onClose', () => afterAnswer.settled());
   acceptJsonOnly(fastify);
   acceptFormOnOAuthRoutes(fastify);
   addSecurityHeaders(fastify);

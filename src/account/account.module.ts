@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { AfterAnswer } from '../common/after-answer';
 import { MfaModule } from '../mfa/mfa.module';
 import { PasswordsModule } from '../passwords/passwords.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -26,7 +27,13 @@ import { TwoFactorService } from './two-factor.service';
     AccountPagesController,
     TwoFactorController,
   ],
-  providers: [EmailVerificationService, PasswordResetService, CredentialsService, TwoFactorService],
+  providers: [
+    AfterAnswer,
+    EmailVerificationService,
+    PasswordResetService,
+    CredentialsService,
+    TwoFactorService,
+  ],
   exports: [PasswordResetService],
 })
 export class AccountModule {}

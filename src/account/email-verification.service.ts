@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AfterAnswer } from '../common/after-answer';
 import { AppConfigService } from '../config';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { RequestContext } from '../events/domain-event-map';
@@ -18,7 +19,6 @@ import { emailTokenExpired, emailTokenInvalid } from './account.errors';
  */
 @Injectable()
 export class EmailVerificationService {
-  private readonly logger = new Logger(EmailVerificationService.name);
   private readonly ttl: number;
   private readonly linkBase: string;
 
@@ -28,6 +28,7 @@ export class EmailVerificationService {
     private readonly mail: MailService,
     private readonly transactions: TransactionRunner,
     private readonly events: DomainEvents,
+    private readonly afterAnswer: AfterAnswer,
     config: AppConfigService,
   ) {
     this.ttl = config.section('account').emailVerificationTtl;
@@ -78,11 +79,7 @@ export class EmailVerificationService {
 
   /** POST /auth/email/resend: answered at once, the same for every address; the work happens after. */
   resend(email: string, context?: RequestContext): void {
-    setImmediate(() => {
-      this.resendNow(email, context).catch((error: unknown) =>
-        this.logger.error(`resending a verification mail failed: ${(error as Error).message}`),
-      );
-    });
+    this.afterAnswer.run('resending a verification mail', () => this.resendNow(email, context));
   }
 
   private async resendNow(email: string, context?: RequestContext): Promise<void> {

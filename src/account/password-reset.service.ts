@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AfterAnswer } from '../common/after-answer';
 import { AppConfigService } from '../config';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { RequestContext } from '../events/domain-event-map';
@@ -16,10 +17,7 @@ export const INVITATION_TTL_SECONDS = 7 * 86_400;
 
 /** Forgotten passwords: a mailed link (single use, the newest only, PASSWORD_RESET_TTL) sets a new one. */
 @Injectable()
-export class PasswordResetService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(PasswordResetService.name);
-  /** The work of accepted `forgot` requests that has not finished yet. */
-  private readonly inFlight = new Set<Promise<void>>();
+export class PasswordResetService {
   private readonly ttl: number;
   private readonly linkBase: string;
 
@@ -31,6 +29,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     private readonly mail: MailService,
     private readonly transactions: TransactionRunner,
     private readonly events: DomainEvents,
+    private readonly afterAnswer: AfterAnswer,
     config: AppConfigService,
   ) {
     this.ttl = config.section('account').passwordResetTtl;
@@ -42,23 +41,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
    * difference in timing either); the lookup and the mail happen after.
    */
   forgot(email: string, context?: RequestContext): void {
-    const work: Promise<void> = new Promise<void>((answered) => setImmediate(answered))
-      .then(() => this.mailLink(email, context))
-      .catch((error: unknown) =>
-        this.logger.error(`queueing a password-reset mail failed: ${(error as Error).message}`),
-      )
-      .finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
-  }
-
-  /** Resolves once every accepted `forgot` has looked up its address and queued its mail, if any. */
-  async settled(): Promise<void> {
-    await Promise.all(this.inFlight);
-  }
-
-  /** A request answered 202 still gets its mail when the server stops right after. */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.settled();
+    this.afterAnswer.run('queueing a password-reset mail', () => this.mailLink(email, context));
   }
 
   private async mailLink(email: string, context?: RequestContext): Promise<void> {

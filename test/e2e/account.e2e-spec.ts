@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { PasswordResetService } from '../../src/account/password-reset.service';
+import { AfterAnswer } from '../../src/common/after-answer';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { OneTimeToken } from '../../src/tokens/one-time-token.entity';
 import { User } from '../../src/users/user.entity';
@@ -138,14 +139,14 @@ describe('Account lifecycle (e2e)', () => {
       expect(mail.to(nobody)).toEqual([]);
     });
 
-    it('an accepted request has stored its link and queued its mail once the service has settled', async () => {
+    it('an accepted request has stored its link and queued its mail once the work after its answer has settled', async () => {
       const user = await register(t.http);
       const nobody = uniqueEmail('nobody');
       // What the route does before its answer: the lookup and the mail come after.
       const service = t.app.get(PasswordResetService);
       service.forgot(user.email);
       service.forgot(nobody);
-      await service.settled();
+      await t.app.get(AfterAnswer).settled();
       const data = t.app.get(DataSource);
       const queued = (recipient: string) =>
         data.getRepository(OutboxMessage).countBy({ recipient, kind: 'reset_password' });

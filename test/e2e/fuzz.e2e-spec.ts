@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { given, type Actor } from '../support/actors';
 import { UsersService } from '../../src/users/users.service';
-import { PasswordResetService } from '../../src/account/password-reset.service';
+import { AfterAnswer } from '../../src/common/after-answer';
 import { createTestApp, type TestApp } from '../support/app';
 import { bearer } from '../support/http';
 
@@ -231,8 +231,8 @@ describe('Any body, any query (property-based, e2e)', () => {
       fc.asyncProperty(payload(operation.fields), queryString, async (body, query) => {
         // A session of its own for each run: logout may end the one before.
         const tokens = operation.bearer === true ? await given(t).session(user) : undefined;
-        // An accepted password-reset request of an earlier run writes its token and mail after its answer.
-        await t.app.get(PasswordResetService).settled();
+        // An accepted password-reset or resend request of an earlier run writes its token and mail after its answer.
+        await t.app.get(AfterAnswer).settled();
         const before = await counts();
         // `{id}` is the fuzzing account's own id: the routes act on a real account, never on a literal.
         const path = operation.path.replace('{id}', user.id);

@@ -208,10 +208,13 @@ function progress(label, from, to) {
 function openSqlite(path) {
   const db = new Database(path);
   // A statement that answers rows (a PRAGMA that reports) is read with `all`; better-sqlite3 refuses `run` there.
-  const execute = (statement, params) =>
-    statement.reader ? statement.all(...params) : statement.run(...params);
+  // better-sqlite3 binds no booleans: 1 and 0, as SQLite stores them.
+  const execute = (statement, params) => {
+    const values = params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+    return statement.reader ? statement.all(...values) : statement.run(...values);
+  };
   return {
-    all: async (sql, params = []) => db.prepare(sql).all(...params),
+    all: async (sql, params = []) => execute(db.prepare(sql), params),
     run: async (sql, params = []) => execute(db.prepare(sql), params),
     prepare: (sql) => {
       const statement = db.prepare(sql);

@@ -12,8 +12,8 @@ class BoundNumber {
  * session update, the clean-up's cut-off) is a new statement on every call: compiled each time, and kept among the
  * connection's prepared statements (TypeORM keeps SQLITE_STATEMENT_CACHE_SIZE) where it pushes out the statements
  * that are reused.
- * The driver's own rewrite still does the rest (arrays, booleans, dates). A whole number beyond 32 bits is bound as
- * a REAL, which SQLite stores as an INTEGER in an integer column and compares by value, as it did the literal.
+ * The driver's own rewrite still does the rest (arrays, booleans, dates). better-sqlite3 binds a number as a REAL,
+ * which SQLite stores as an INTEGER in an integer column and compares by value, as it did the literal.
  * PostgreSQL's driver binds every value already: nothing changes there.
  */
 export function bindNumbers(dataSource: DataSource): void {

@@ -1,7 +1,9 @@
 import { createServer, Socket, type Server } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
+import { isSqliteBusy } from '../../src/database/transaction-runner';
 import type { TestApp } from './app';
 
 /** Makes the app's database refuse writes, as a read-only file or a read-only PostgreSQL would. */
@@ -28,16 +30,29 @@ export async function makeReadOnly(t: TestApp, readOnly: boolean): Promise<void>
 }
 
 /** Holds an exclusive write lock on the SQLite file from a second connection, until `release`. */
-export function lockSqlite(path: string): Promise<{ release(): Promise<void> }> {
-  const db = new Database(path);
-  db.exec('BEGIN EXCLUSIVE');
-  return Promise.resolve({
+export async function lockSqlite(path: string): Promise<{ release(): Promise<void> }> {
+  // Not SQLite's own busy wait: it would stop this process, and with it the application the test runs, whose
+  // transaction in progress could then never end.
+  const db = new Database(path, { timeout: 0 });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      db.exec('BEGIN EXCLUSIVE');
+      break;
+    } catch (error) {
+      if (!isSqliteBusy(error) || attempt >= 500) {
+        db.close();
+        throw error;
+      }
+      await sleep(10);
+    }
+  }
+  return {
     release: () => {
       db.exec('ROLLBACK');
       db.close();
       return Promise.resolve();
     },
-  });
+  };
 }
 
 /** Caps the SQLite file at its current size, so that the next insert finds the disk full. */

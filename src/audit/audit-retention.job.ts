@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { JobLeases } from '../database/job-leases';
+import { deleteInPacedBatches } from '../database/paced-deletes';
 import { AuditService } from './audit.service';
 
 const EVERY_MS = 10 * 60_000;
-const BATCH = 1000;
 
-/** Deletes events older than AUDIT_RETENTION_DAYS, in batches, on one instance at a time. */
+/** Deletes events older than AUDIT_RETENTION_DAYS, in paced batches, on one instance at a time. */
 @Injectable()
 export class AuditRetentionJob {
   private readonly logger = new Logger(AuditRetentionJob.name);
@@ -19,10 +19,7 @@ export class AuditRetentionJob {
   @Interval(EVERY_MS)
   async run(): Promise<number> {
     if (!(await this.leases.acquire('audit-retention', EVERY_MS / 2000))) return 0;
-    let total = 0;
-    for (let deleted = BATCH; deleted === BATCH; total += deleted) {
-      deleted = await this.audit.purgeExpired(BATCH);
-    }
+    const total = await deleteInPacedBatches((limit) => this.audit.purgeExpired(limit));
     if (total > 0) this.logger.log(`deleted ${total} events past their retention`);
     return total;
   }

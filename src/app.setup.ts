@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
+import { AfterAnswer } from './common/after-answer';
 import type { Clock } from './common/clock';
 import { loadConfig, type AppConfig, type EnvOverrides } from './config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
@@ -13,7 +14,6 @@ import { createLogger, PinoNestLogger } from './http/logger';
 import { logRequests } from './http/request-log';
 import { RouteTable } from './http/route-table';
 import { addSecurityHeaders } from './http/security-headers';
-import { AfterAnswer } from './common/after-answer';
 import { answerClientError, refuseRequestsWhileClosing, serverFactory } from './http/server';
 import { setUpSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation.pipe';

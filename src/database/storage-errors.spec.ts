@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source.options';
-import { isStorageUnavailable, primarySqliteCode } from './storage-errors';
-import { isSqliteBusy } from './transaction-runner';
+import { isSqliteBusy, isStorageUnavailable, primarySqliteCode } from './storage-errors';
 import { isUniqueViolation } from './unique-violation';
 
 /** The error a statement of the data source raises, as TypeORM hands it on. */

@@ -19,6 +19,20 @@ const SQLITE_UNAVAILABLE = new Set([
 export const primarySqliteCode = (code: string): string =>
   code.replace(/^(SQLITE_[A-Z]+)_[A-Z_]+$/, '$1');
 
+/** The driver's own error inside TypeORM's QueryFailedError, or the error itself. */
+const driverCause = (error: unknown): unknown =>
+  error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+
+/** The `code` of a driver error, duck-typed: errors made by native code need not share this realm's Error class. */
+const codeOf = (cause: unknown): string => {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+};
+
+/** SQLite's "database is locked" (SQLITE_BUSY and its extended codes), from better-sqlite3 or through TypeORM. */
+export const isSqliteBusy = (error: unknown): boolean =>
+  primarySqliteCode(codeOf(driverCause(error))) === 'SQLITE_BUSY';
+
 /**
  * PostgreSQL SQLSTATE classes and codes of the same kind: 08 connection exception, 53 insufficient resources
  * (disk full, too many connections), 57P0x server shutting down or starting, 25006 read-only transaction
@@ -46,11 +60,10 @@ const POOL_MESSAGES =
  */
 export function isStorageUnavailable(error: unknown): boolean {
   if (error instanceof CannotExecuteNotConnectedError) return true;
-  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  // Duck-typed: errors made by native code need not share this realm's Error class.
+  const cause = driverCause(error);
   if (typeof cause !== 'object' || cause === null) return false;
-  const { code, message } = cause as { code?: unknown; message?: unknown };
-  const text = typeof code === 'string' ? code : '';
+  const text = codeOf(cause);
+  const { message } = cause as { message?: unknown };
   return (
     SQLITE_UNAVAILABLE.has(primarySqliteCode(text)) ||
     PG_UNAVAILABLE.test(text) ||

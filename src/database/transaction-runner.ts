@@ -1,22 +1,16 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limiter';
 import { isSqlite, SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
 import { bindNumbers } from './sqlite-number-binding';
+import { isSqliteBusy } from './storage-errors';
 
 /** Statements that only read: they never wait for SQLite's write lock (WAL), so they need no turn. */
 const READ_ONLY = /^\s*SELECT\b/i;
 const BEGIN = 'BEGIN TRANSACTION';
 /** The longest pause between two attempts at a statement that found the database locked by another process. */
 const MAX_BUSY_PAUSE_MS = 50;
-
-/** SQLite's "database is locked" (SQLITE_BUSY and its extended codes), from better-sqlite3 or through TypeORM. */
-export function isSqliteBusy(error: unknown): boolean {
-  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
 
 /**
  * Thrown when a write waited longer than SQLite's busy timeout for its turn: the same answer (503, retry) as a

@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AuthEvent } from '../../src/audit/auth-event.entity';
-import {
-  isSqliteBusy,
-  TransactionRunner,
-  WriteTurnTimeoutError,
-} from '../../src/database/transaction-runner';
+import { isSqliteBusy } from '../../src/database/storage-errors';
+import { TransactionRunner, WriteTurnTimeoutError } from '../../src/database/transaction-runner';
 import { NormalizeEmails1764547200000 } from '../../src/database/migrations/1764547200000-normalize-emails';
 import { Session } from '../../src/sessions/session.entity';
 import { User } from '../../src/users/user.entity';

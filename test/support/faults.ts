@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { isSqliteBusy } from '../../src/database/transaction-runner';
+import { isSqliteBusy } from '../../src/database/storage-errors';
 import type { TestApp } from './app';
 
 /** Makes the app's database refuse writes, as a read-only file or a read-only PostgreSQL would. */

@@ -78,7 +78,13 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!isSqlite(this.dataSource.options)) return this.dataSource.transaction(work);
     const writer = this.writer ?? this.dataSource;
-    return this.inTurn(() => writer.transaction(work));
+    return this.inTurn(async () => {
+      try {
+        return await writer.transaction(work);
+      } finally {
+        endLeftoverTransaction(writer);
+      }
+    });
   }
 
   private async inTurn<T>(write: () => Promise<T>): Promise<T> {
@@ -128,3 +134,28 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
 }
 
 type QueryFunction = (sql: string, ...rest: unknown[]) => Promise<unknown>;
+
+/** What TypeORM's SQLite driver and its one query runner hold, read and reset by endLeftoverTransaction. */
+interface SqliteDriverState {
+  databaseConnection: { inTransaction: boolean; exec(sql: string): unknown };
+}
+interface QueryRunnerState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+/**
+ * SQLite ends a transaction by itself on some failures (a full disk, an I/O error). TypeORM then still counts it as
+ * open, since its ROLLBACK fails, and starts its next transaction with a SAVEPOINT instead of BEGIN IMMEDIATE;
+ * should that one fail, it rolls back to its savepoint only, and leaves open a transaction that nothing ever
+ * commits: every later write of the connection is lost, and the write lock is never given back. So once a
+ * transaction has settled, the connection and TypeORM's count are both brought back to "no transaction".
+ */
+function endLeftoverTransaction(source: DataSource): void {
+  const { databaseConnection } = source.driver as unknown as SqliteDriverState;
+  if (databaseConnection.inTransaction) databaseConnection.exec('ROLLBACK');
+  // TypeORM's SQLite driver has one query runner per connection: this is the one the transaction ran on.
+  const runner = source.createQueryRunner() as unknown as QueryRunnerState;
+  runner.isTransactionActive = false;
+  runner.transactionDepth = 0;
+}

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuthEvent } from '../../src/audit/auth-event.entity';
 import { isSqliteBusy } from '../../src/database/storage-errors';
 import { TransactionRunner, WriteTurnTimeoutError } from '../../src/database/transaction-runner';
@@ -197,6 +197,36 @@ describe('SQLite faults (e2e)', () => {
     // The transaction rolled back, and writes take turns again.
     expect(await dataSource.getRepository(User).findOneByOrFail({ id })).not.toMatchObject({
       name: 'inside',
+    });
+    await register().expect(201);
+  });
+
+  it('a transaction that a full disk ended leaves none open: the next ones commit or roll back as they should', async () => {
+    const dataSource = t.app.get(DataSource);
+    const transactions = t.app.get(TransactionRunner);
+    const { body } = await register().expect(201);
+    const id = (body as { id: string }).id;
+    const rename = (manager: EntityManager, name: string) =>
+      manager.query('UPDATE users SET name = ? WHERE id = ?', [name, id]);
+    await fillSqlite(t, true);
+    try {
+      // A name of 2 MB needs pages the file cannot grow by: SQLite rolls the whole transaction back itself.
+      await expect(
+        transactions.run((manager) => rename(manager, 'x'.repeat(2_000_000))),
+      ).rejects.toThrow(/full/);
+    } finally {
+      await fillSqlite(t, false);
+    }
+    await expect(
+      transactions.run(async (manager) => {
+        await rename(manager, 'rolled back');
+        throw new Error('refused by the application');
+      }),
+    ).rejects.toThrow('refused by the application');
+    await transactions.run((manager) => rename(manager, 'committed'));
+    // Seen from the main connection, so committed; and the main connection can write, so no lock is left behind.
+    expect(await dataSource.getRepository(User).findOneByOrFail({ id })).toMatchObject({
+      name: 'committed',
     });
     await register().expect(201);
   });

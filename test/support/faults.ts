@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { isSqliteBusy } from '../../src/database/storage-errors';
+import { TransactionRunner } from '../../src/database/transaction-runner';
 import type { TestApp } from './app';
 
 /** Makes the app's database refuse writes, as a read-only file or a read-only PostgreSQL would. */
@@ -55,16 +56,17 @@ export async function lockSqlite(path: string): Promise<{ release(): Promise<voi
   };
 }
 
-/** Caps the SQLite file at its current size, so that the next insert finds the disk full. */
+/**
+ * Caps the SQLite file at its current size, so that the next insert finds the disk full. The cap is a setting of
+ * each connection: it is set on both, the main one and the one transactions run on.
+ */
 export async function fillSqlite(t: TestApp, full: boolean): Promise<void> {
   const dataSource = t.app.get(DataSource);
-  if (!full) {
-    await dataSource.query('PRAGMA max_page_count = 1073741823');
-    return;
-  }
   const [{ page_count: pages }] =
     await dataSource.query<Array<{ page_count: number }>>('PRAGMA page_count');
-  await dataSource.query(`PRAGMA max_page_count = ${pages}`);
+  const cap = `PRAGMA max_page_count = ${full ? pages : 1073741823}`;
+  await dataSource.query(cap);
+  await t.app.get(TransactionRunner).run((manager) => manager.query(cap));
 }
 
 /**

@@ -5,6 +5,7 @@ import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limi
 import { isSqlite, SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
 import { bindNumbers } from './sqlite-number-binding';
 import { isSqliteBusy } from './storage-errors';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** Statements that only read: they never wait for SQLite's write lock (WAL), so they need no turn. */
 const READ_ONLY = /^\s*SELECT\b/i;
@@ -52,6 +53,7 @@ export class WriteTurnTimeoutError extends Error {
 @Injectable()
 export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
   private writer?: DataSource;
+  private checkpointer?: WalCheckpointer;
   private readonly oneWriterAtATime = new ConcurrencyLimiter(1);
 
   constructor(private readonly dataSource: DataSource) {}
@@ -65,14 +67,27 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
     await this.writer.query('PRAGMA synchronous = NORMAL');
     for (const connection of [this.dataSource, this.writer]) {
       await connection.query('PRAGMA busy_timeout = 0');
+      // Checkpoints run on a thread of their own (WalCheckpointer), never inside a commit on this one.
+      await connection.query('PRAGMA wal_autocheckpoint = 0');
     }
+    this.checkpointer = new WalCheckpointer(options.database, () => this.checkpointOnCommit());
     // TypeORM's SQLite driver has one query runner per connection, used by every repository and query builder.
     this.queueWrites(this.dataSource.createQueryRunner());
     this.beginImmediate(this.writer.createQueryRunner());
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.writer?.isInitialized) await this.writer.destroy();
+  }
+
+  /** Without the checkpoint thread, SQLite's own checkpoints on commit (every 1000 pages, its default) keep the log short. */
+  private checkpointOnCommit(): void {
+    for (const connection of [this.dataSource, this.writer]) {
+      if (!connection?.isInitialized) continue;
+      const { databaseConnection } = connection.driver as unknown as SqliteDriverState;
+      databaseConnection.pragma('wal_autocheckpoint = 1000');
+    }
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -135,9 +150,13 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
 
 type QueryFunction = (sql: string, ...rest: unknown[]) => Promise<unknown>;
 
-/** What TypeORM's SQLite driver and its one query runner hold, read and reset by endLeftoverTransaction. */
+/** What TypeORM's SQLite driver and its one query runner hold: the better-sqlite3 connection, TypeORM's count. */
 interface SqliteDriverState {
-  databaseConnection: { inTransaction: boolean; exec(sql: string): unknown };
+  databaseConnection: {
+    inTransaction: boolean;
+    exec(sql: string): unknown;
+    pragma(source: string): unknown;
+  };
 }
 interface QueryRunnerState {
   isTransactionActive: boolean;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuthEvent } from '../../src/audit/auth-event.entity';
 import { isSqliteBusy } from '../../src/database/storage-errors';
@@ -9,7 +10,7 @@ import { User } from '../../src/users/user.entity';
 import { given } from '../support/actors';
 import { createTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, postgresServerUrl } from '../support/database';
-import { fillSqlite, lockSqlite, makeReadOnly, postgresProxy } from '../support/faults';
+import { fillSqlite, lockSqlite, makeReadOnly, postgresProxy, walIndex } from '../support/faults';
 import { expectCode, login, PASSWORD, uniqueEmail } from '../support/http';
 
 function expect503(response: { status: number; body: { code?: string }; headers: object }) {
@@ -229,6 +230,20 @@ describe('SQLite faults (e2e)', () => {
       name: 'committed',
     });
     await register().expect(201);
+  });
+
+  it('checkpoints of the write-ahead log run on their own thread, never inside a commit on the event loop', async () => {
+    const autocheckpoint = [{ wal_autocheckpoint: 0 }];
+    expect(await t.app.get(DataSource).query('PRAGMA wal_autocheckpoint')).toEqual(autocheckpoint);
+    await t.app.get(TransactionRunner).run(async (manager) => {
+      expect(await manager.query('PRAGMA wal_autocheckpoint')).toEqual(autocheckpoint);
+    });
+    await register().expect(201);
+    // The log is still copied into the database file: the thread's checkpoint comes within a second.
+    const path = join(t.database.dataDir, 'portcullis.sqlite');
+    const written = walIndex(path).frames;
+    expect(written).toBeGreaterThan(0);
+    while (walIndex(path).backfilled < written) await sleep(20);
   });
 
   it('a full disk: 503 with Retry-After, then it recovers', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
@@ -67,6 +68,16 @@ export async function fillSqlite(t: TestApp, full: boolean): Promise<void> {
   const cap = `PRAGMA max_page_count = ${full ? pages : 1073741823}`;
   await dataSource.query(cap);
   await t.app.get(TransactionRunner).run((manager) => manager.query(cap));
+}
+
+/**
+ * The wal-index header in a SQLite database's `-shm` file (https://www.sqlite.org/walformat.html, native byte
+ * order): the frames in the write-ahead log (mxFrame) and how many of them a checkpoint has copied into the
+ * database file (nBackfill). Read from the file, so that looking does not checkpoint.
+ */
+export function walIndex(databasePath: string): { frames: number; backfilled: number } {
+  const header = readFileSync(`${databasePath}-shm`);
+  return { frames: header.readUInt32LE(16), backfilled: header.readUInt32LE(96) };
 }
 
 /**

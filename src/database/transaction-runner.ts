@@ -12,6 +12,8 @@ const READ_ONLY = /^\s*SELECT\b/i;
 const BEGIN = 'BEGIN TRANSACTION';
 /** The longest pause between two attempts at a statement that found the database locked by another process. */
 const MAX_BUSY_PAUSE_MS = 50;
+/** The size the write-ahead log file is cut back to when it starts over. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Thrown when a write waited longer than SQLite's busy timeout for its turn: the same answer (503, retry) as a
@@ -67,8 +69,10 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
     await this.writer.query('PRAGMA synchronous = NORMAL');
     for (const connection of [this.dataSource, this.writer]) {
       await connection.query('PRAGMA busy_timeout = 0');
-      // Checkpoints run on a thread of their own (WalCheckpointer), never inside a commit on this one.
+      // Checkpoints run on a thread of their own (WalCheckpointer), never inside a commit on this one; a log that
+      // grew long meanwhile (a long read held it) is cut back to 64 MB when it starts over.
       await connection.query('PRAGMA wal_autocheckpoint = 0');
+      await connection.query(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     }
     this.checkpointer = new WalCheckpointer(options.database, () => this.checkpointOnCommit());
     // TypeORM's SQLite driver has one query runner per connection, used by every repository and query builder.
@@ -172,9 +176,12 @@ interface QueryRunnerState {
  */
 function endLeftoverTransaction(source: DataSource): void {
   const { databaseConnection } = source.driver as unknown as SqliteDriverState;
-  if (databaseConnection.inTransaction) databaseConnection.exec('ROLLBACK');
   // TypeORM's SQLite driver has one query runner per connection: this is the one the transaction ran on.
   const runner = source.createQueryRunner() as unknown as QueryRunnerState;
-  runner.isTransactionActive = false;
-  runner.transactionDepth = 0;
+  try {
+    if (databaseConnection.inTransaction) databaseConnection.exec('ROLLBACK');
+  } finally {
+    runner.isTransactionActive = false;
+    runner.transactionDepth = 0;
+  }
 }

@@ -1,49 +1,70 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import { primarySqliteCode } from './storage-errors';
 
 const WORKER_SCRIPT = join(__dirname, 'wal-checkpoint-worker.js');
 
-/** How often the log is checkpointed; under a login storm SQLite's own 1000-page threshold is crossed about as often. */
-export const WAL_CHECKPOINT_INTERVAL_MS = 1000;
+/** How often the thread checkpoints. */
+export const WAL_CHECKPOINT_INTERVAL_MS = 500;
+/** Pages in the log from which the thread makes sure the log starts over (SQLite's own threshold, about 4 MB). */
+export const WAL_RESTART_FRAMES = 1000;
+/** The longest the thread holds the write lock waiting for the server's readers, or waits for the lock. */
+const RESTART_WAIT_MS = 100;
+/** A log this long that could not be copied is worth an operator's look (about 40 MB). */
+const BACKLOG_WARNING_FRAMES = 10 * WAL_RESTART_FRAMES;
 
-/** What the thread says after each checkpoint: nothing, or what went wrong. */
-interface Reply {
+/** What the thread says after each round: the pages in the log, or what went wrong. */
+interface Report {
+  frames?: number;
+  behind?: boolean;
   error?: { code: string; message: string };
 }
 
 /**
- * Checkpoints the write-ahead log of a SQLite file on a worker thread, so that the server's own connections run
- * with SQLite's automatic checkpoints turned off (`wal_autocheckpoint = 0`). With them on, the commit that takes
- * the log past 1000 pages copies them into the database file and syncs it, on the event loop's thread
- * (better-sqlite3 runs statements there): a pause of up to tens of milliseconds for every request in flight, about
- * once a second under a login storm. Should the thread stop, `onStopped` turns SQLite's own checkpoints back on.
+ * Checkpoints the write-ahead log of a SQLite file on a worker thread (wal-checkpoint-worker.js), so that the
+ * server's own connections run with SQLite's automatic checkpoints turned off (`wal_autocheckpoint = 0`). With them
+ * on, the commit that takes the log past 1000 pages copies them into the database file and syncs it, on the event
+ * loop's thread (better-sqlite3 runs statements there): a pause of up to tens of milliseconds for every request in
+ * flight, about once a second under a login storm. Should the thread stop, `onStopped` turns SQLite's own
+ * checkpoints back on.
  */
 export class WalCheckpointer {
   private readonly logger = new Logger('Database');
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   private running = true;
-  private failing = false;
+  /** Whether the last round's trouble has been logged already: one line per run of failed rounds. */
+  private troubled = false;
 
   constructor(path: string, onStopped: () => void) {
     this.worker = new Worker(WORKER_SCRIPT, {
-      workerData: { path, intervalMs: WAL_CHECKPOINT_INTERVAL_MS },
+      workerData: {
+        path,
+        intervalMs: WAL_CHECKPOINT_INTERVAL_MS,
+        restartFrames: WAL_RESTART_FRAMES,
+        restartWaitMs: RESTART_WAIT_MS,
+      },
     });
     // It never keeps the process alive by itself; the database's shutdown stops it.
     this.worker.unref();
-    this.worker.on('message', (reply: Reply) => this.received(reply));
-    this.worker.on('error', (error) =>
-      this.logger.warn(
-        `the WAL checkpoint thread stopped (${error.message}); SQLite checkpoints on commit again`,
-      ),
-    );
+    this.worker.on('message', (report: Report) => this.received(report));
+    let failure: string | undefined;
+    this.worker.on('error', (error) => (failure = error.message));
     this.exited = new Promise((done) => {
-      this.worker.once('exit', () => {
-        if (this.running) onStopped();
-        this.running = false;
-        done();
+      this.worker.once('exit', (code) => {
+        try {
+          if (this.running) {
+            this.logger.warn(
+              `the WAL checkpoint thread stopped (${failure ?? `exit code ${code}`}); SQLite checkpoints on commit again`,
+            );
+            onStopped();
+          }
+        } catch {
+          // The connections are closed already: nothing is left to checkpoint.
+        } finally {
+          this.running = false;
+          done();
+        }
       });
     });
   }
@@ -59,19 +80,13 @@ export class WalCheckpointer {
     await this.exited;
   }
 
-  private received(reply: Reply): void {
-    if (!reply.error) {
-      this.failing = false;
-      return;
-    }
-    // Another process checkpointing at that moment (the CLI, say) is no failure.
-    if (primarySqliteCode(reply.error.code) === 'SQLITE_BUSY') return;
-    // Once per run of failures: the log grows until a checkpoint succeeds again.
-    if (!this.failing) {
-      this.logger.warn(
-        `a WAL checkpoint failed (${reply.error.code}: ${reply.error.message}); trying again every second`,
-      );
-    }
-    this.failing = true;
+  private received({ frames = 0, behind = false, error }: Report): void {
+    const trouble = error
+      ? `a WAL checkpoint failed (${error.code}: ${error.message})`
+      : behind && frames >= BACKLOG_WARNING_FRAMES
+        ? `the write-ahead log holds ${frames} pages that could not all be copied into the database file (a long read, such as a backup, keeps them)`
+        : undefined;
+    if (trouble && !this.troubled) this.logger.warn(`${trouble}; trying again every 0.5 s`);
+    this.troubled = trouble !== undefined;
   }
 }

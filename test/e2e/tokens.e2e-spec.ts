@@ -116,6 +116,21 @@ describe('Access tokens (e2e)', () => {
         }
       });
 
+      it("says why it refuses a token's times: not whole seconds, issued in the future, a lifetime never issued", async () => {
+        const at = now();
+        const refusals: Array<[object, string]> = [
+          [
+            { ...fresh(), iat: String(at) },
+            'the token times (exp, iat, nbf) must be whole seconds since the epoch',
+          ],
+          [{ ...fresh(), iat: at + 120, exp: at + 900 }, 'the token was issued in the future'],
+          [{ ...fresh(), exp: at + 3600 }, 'the token lifetime is not one this server issues'],
+        ];
+        for (const [claims, message] of refusals) {
+          await expectRejected(signed(claims), 'invalid_token', message);
+        }
+      });
+
       type Claims = ReturnType<typeof fresh>;
       it.each<[string, (base: Claims, now: number) => object]>([
         ['another issuer', (base) => ({ ...base, iss: 'https://evil.example' })],

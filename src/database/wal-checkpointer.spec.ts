@@ -54,7 +54,7 @@ describe('WalCheckpointer', () => {
 
   it('while writes go on without a pause long enough for a checkpoint to catch up, the log still starts over', async () => {
     // A passive checkpoint alone never catches up with these writes, and SQLite starts the log over only after
-    // one that did: without the thread's RESTART the log grows to 6,000 pages here and never starts over.
+    // one that did: without the thread's RESTART the log grows by thousands of pages here and never starts over.
     const insert = writer.prepare('INSERT INTO t (body) VALUES (?)');
     const checkpointer = new WalCheckpointer(path, jest.fn());
     let restarts = 0;

@@ -73,6 +73,19 @@ describe('WalCheckpointer', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('never keeps the process alive by itself', async () => {
+    const keepingAlive = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort' || kind === 'Worker')
+        .length;
+    const before = keepingAlive();
+    const checkpointer = new WalCheckpointer(path, jest.fn());
+    try {
+      expect(keepingAlive()).toBe(before);
+    } finally {
+      await checkpointer.stop();
+    }
+  });
+
   it('a database it cannot open: the thread stops, says so, and hands checkpoints back', async () => {
     let stopped!: () => void;
     const handedBack = new Promise<void>((done) => (stopped = done));

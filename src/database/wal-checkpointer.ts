@@ -45,8 +45,6 @@ export class WalCheckpointer {
         restartWaitMs: RESTART_WAIT_MS,
       },
     });
-    // It never keeps the process alive by itself; the database's shutdown stops it.
-    this.worker.unref();
     this.worker.on('message', (report: Report) => this.received(report));
     let failure: string | undefined;
     this.worker.on('error', (error) => (failure = error.message));
@@ -67,6 +65,9 @@ export class WalCheckpointer {
         }
       });
     });
+    // It never keeps the process alive by itself; the database's shutdown stops it. (After the listeners: adding
+    // a 'message' listener refers the thread again.)
+    this.worker.unref();
   }
 
   /** Ends the thread (its last checkpoint, if one is running, completes first). */

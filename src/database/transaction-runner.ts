@@ -5,7 +5,7 @@ import { ConcurrencyLimiter, WaitTimeoutError } from '../common/concurrency-limi
 import { isSqlite, SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
 import { bindNumbers } from './sqlite-number-binding';
 import { isSqliteBusy } from './storage-errors';
-import { WalCheckpointer } from './wal-checkpointer';
+import { WAL_RESTART_FRAMES, WalCheckpointer } from './wal-checkpointer';
 
 /** Statements that only read: they never wait for SQLite's write lock (WAL), so they need no turn. */
 const READ_ONLY = /^\s*SELECT\b/i;
@@ -85,12 +85,12 @@ export class TransactionRunner implements OnModuleInit, OnApplicationShutdown {
     if (this.writer?.isInitialized) await this.writer.destroy();
   }
 
-  /** Without the checkpoint thread, SQLite's own checkpoints on commit (every 1000 pages, its default) keep the log short. */
+  /** Without the checkpoint thread, SQLite's own checkpoints on commit (its default threshold) keep the log short. */
   private checkpointOnCommit(): void {
     for (const connection of [this.dataSource, this.writer]) {
       if (!connection?.isInitialized) continue;
       const { databaseConnection } = connection.driver as unknown as SqliteDriverState;
-      databaseConnection.pragma('wal_autocheckpoint = 1000');
+      databaseConnection.pragma(`wal_autocheckpoint = ${WAL_RESTART_FRAMES}`);
     }
   }
 

@@ -72,8 +72,9 @@ export async function fillSqlite(t: TestApp, full: boolean): Promise<void> {
 
 /**
  * The wal-index header in a SQLite database's `-shm` file (https://www.sqlite.org/walformat.html; native byte
- * order, read as little-endian as on x86-64 and arm64): the frames in the write-ahead log (mxFrame) and how many of them a checkpoint has copied into the
- * database file (nBackfill). Read from the file, so that looking does not checkpoint.
+ * order, read as little-endian as on x86-64 and arm64): the frames in the write-ahead log (mxFrame) and how many
+ * of them a checkpoint has copied into the database file (nBackfill). Read from the file, so that looking does not
+ * checkpoint.
  */
 export function walIndex(databasePath: string): { frames: number; backfilled: number } {
   const header = readFileSync(`${databasePath}-shm`);

@@ -1,8 +1,17 @@
-import { getPriority } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QueueFullError } from '../common/concurrency-limiter';
-import { HASHING_NICENESS, HashingPool, HashingUnavailableError } from './hashing-pool';
+import { HASHING_NICENESS, HashingPool, HashingUnavailableError, SCHED_IDLE } from './hashing-pool';
 
 const options = { memoryCost: 8192, timeCost: 1, parallelism: 1 };
+/** The scheduling policy of every thread of a process (Linux: field 41 of /proc/<pid>/task/<tid>/stat). */
+const threadPolicies = (pid: number): number[] =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  });
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -31,8 +40,38 @@ describe(HashingPool.name, () => {
       await expect(sut.run({ op: 'verify', hash, password: 'another one' })).resolves.toBe(false);
       expect(sut.pids).toHaveLength(2);
       expect(sut.pids).not.toContain(process.pid);
-      if (process.platform === 'linux') {
-        for (const pid of sut.pids) expect(getPriority(pid)).toBe(HASHING_NICENESS);
+    });
+
+    it('runs every thread of its processes at nice 19 and the idle scheduling policy', async () => {
+      if (spawnSync('chrt', ['--version']).status !== 0)
+        throw new Error(
+          "this test needs util-linux's chrt on the PATH (apt-get install util-linux)",
+        );
+      // A job first, so that the thread argon2 runs on exists too.
+      await Promise.all(
+        [1, 2, 3, 4].map((i) => sut.run({ op: 'hash', password: `${i}`, options })),
+      );
+      for (const pid of sut.pids) {
+        expect(getPriority(pid)).toBe(HASHING_NICENESS);
+        const policies = threadPolicies(pid);
+        expect(policies.length).toBeGreaterThan(1);
+        expect(policies).toEqual(policies.map(() => SCHED_IDLE));
+      }
+      expect(threadPolicies(process.pid)).not.toContain(SCHED_IDLE);
+    });
+
+    it('stays at nice 19 when the idle policy cannot be set (no chrt)', async () => {
+      const pool = new HashingPool(1, 10, join(mkdtempSync(join(tmpdir(), 'no-chrt-')), 'chrt'));
+      try {
+        await pool.start();
+        await expect(pool.run({ op: 'hash', password: 'x', options })).resolves.toMatch(
+          /^\$argon2id/,
+        );
+        const [pid] = pool.pids;
+        expect(getPriority(pid)).toBe(HASHING_NICENESS);
+        expect(threadPolicies(pid)).not.toContain(SCHED_IDLE);
+      } finally {
+        await pool.stop();
       }
     });
 

